@@ -1,0 +1,279 @@
+package io.gkm.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * A {@code docker-registry serve} process with its own config in a temp dir: 127.0.0.1 only,
+ * plain HTTP, no auth, filesystem storage in the temp dir, deletes enabled.
+ */
+final class OciRegistryServer implements AutoCloseable {
+
+    static final Path DEFAULT_BINARY = Path.of("/usr/bin/docker-registry");
+    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(15);
+    static final String INSTALL_HINT = "apt-get install -y docker-registry";
+
+    private final Process process;
+    private final Path tempDir;
+    private final Path storageDir;
+    private final Path logFile;
+    private final int port;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private OciRegistryServer(Process process, Path tempDir, Path storageDir, Path logFile, int port) {
+        this.process = process;
+        this.tempDir = tempDir;
+        this.storageDir = storageDir;
+        this.logFile = logFile;
+        this.port = port;
+        this.shutdownHook = new Thread(this::stopQuietly, "oci-registry-shutdown-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    static OciRegistryServer start() {
+        return start(DEFAULT_BINARY, Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_READY_TIMEOUT);
+    }
+
+    /**
+     * Starts the registry and waits until {@code GET /v2/} answers 200. Fails (AssertionFailedError)
+     * if the binary is missing, or with the registry's output if it exits or is not ready in time.
+     */
+    static OciRegistryServer start(Path binary, Path tempParent, Duration readyTimeout) {
+        if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+            throw new AssertionFailedError("OCI registry binary " + binary + " is missing or not executable;"
+                    + " install Debian's CNCF distribution registry: " + INSTALL_HINT);
+        }
+        Path tempDir;
+        try {
+            tempDir = Files.createTempDirectory(tempParent, "gkm-oci-registry-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir for the OCI registry in " + tempParent, e);
+        }
+        AssertionFailedError last = null;
+        // A free port can be taken between probing and binding: retry a few times.
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                return startIn(binary, tempDir, freePort(), readyTimeout);
+            } catch (PortTaken e) {
+                last = e;
+            } catch (RuntimeException | Error e) {
+                deleteRecursively(tempDir);
+                throw e;
+            }
+        }
+        deleteRecursively(tempDir);
+        throw last;
+    }
+
+    private static final class PortTaken extends AssertionFailedError {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    private static OciRegistryServer startIn(Path binary, Path tempDir, int port, Duration readyTimeout) {
+        Path storage = tempDir.resolve("storage");
+        Path config = tempDir.resolve("config.yml");
+        Path log = tempDir.resolve("registry-" + port + ".log");
+        String yaml = String.join("\n",
+                "version: 0.1",
+                "log:",
+                "  level: warn",
+                "  accesslog:",
+                "    disabled: true",
+                "storage:",
+                "  filesystem:",
+                "    rootdirectory: " + storage,
+                "  delete:",
+                "    enabled: true",
+                "  maintenance:",
+                "    uploadpurging:",
+                "      enabled: false",
+                "http:",
+                "  addr: 127.0.0.1:" + port,
+                "");
+        Process process;
+        try {
+            Files.createDirectories(storage);
+            Files.writeString(config, yaml, StandardCharsets.UTF_8);
+            ProcessBuilder pb = new ProcessBuilder(binary.toString(), "serve", config.toString())
+                    .directory(tempDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            // REGISTRY_* variables would override our config (e.g. REGISTRY_HTTP_ADDR).
+            pb.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
+            process = pb.start();
+        } catch (IOException e) {
+            throw new AssertionFailedError("cannot start " + binary + " serve " + config + ": " + e, e);
+        }
+        OciRegistryServer server = new OciRegistryServer(process, tempDir, storage, log, port);
+        try {
+            server.awaitReady(readyTimeout);
+            return server;
+        } catch (RuntimeException | Error e) {
+            server.abandon();
+            throw e;
+        }
+    }
+
+    /** Stops a server that never became ready; its temp dir is left to the caller. */
+    private synchronized void abandon() {
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // fine
+        }
+        stopProcess();
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1))
+                .build();
+        HttpRequest ping = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastProblem = "no answer";
+        while (true) {
+            if (!process.isAlive()) {
+                String output = output();
+                String message = "docker-registry exited with code " + process.exitValue()
+                        + " before answering GET /v2/ on 127.0.0.1:" + port + "; its output:\n" + output;
+                if (output.contains("address already in use")) {
+                    throw new PortTaken(message);
+                }
+                throw new AssertionFailedError(message);
+            }
+            try {
+                HttpResponse<String> response = http.send(ping, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                lastProblem = "HTTP " + response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                lastProblem = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionFailedError("interrupted waiting for the OCI registry", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionFailedError("docker-registry did not answer 200 on GET http://127.0.0.1:" + port
+                        + "/v2/ within " + timeout.toSeconds() + " s (last: " + lastProblem + "); its output:\n" + output());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionFailedError("interrupted waiting for the OCI registry", e);
+            }
+        }
+    }
+
+    /** What the registry wrote to stdout/stderr so far. */
+    String output() {
+        try {
+            return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e + ")";
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path tempDir() {
+        return tempDir;
+    }
+
+    Path storageDir() {
+        return storageDir;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private void stopProcess() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void stopQuietly() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopProcess();
+        deleteRecursively(tempDir);
+    }
+
+    /** Destroys the process, waits for it, deletes the temp dir (config, storage, log). */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
+        stopQuietly();
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package io.gkm.core.stage;
+
+import io.gkm.core.config.GkmConfig;
+import io.gkm.core.config.Settings;
+import io.gkm.core.kafka.KafkaClientFactory;
+import io.gkm.schemas.CloudEventHeaders;
+import io.gkm.schemas.EventCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transactional loop every Kafka-to-Kafka stage runs: poll (read_committed) → decode →
+ * {@link StageHandler#decide} → write outputs, audit events and the consumer offsets in one
+ * Kafka transaction. A crash at any point leaves either all of a batch's effects or none, so no
+ * verdict or job is lost or duplicated.
+ *
+ * <ul>
+ *   <li>An undecodable record, or one whose handler fails with a non-retriable error, becomes a
+ *       {@code DeadLetter} on the DLQ topic (with an audit event) inside the same transaction,
+ *       and the stage goes on.</li>
+ *   <li>A {@link RetriableStageException} or an abortable Kafka error aborts the transaction,
+ *       rewinds the batch's partitions and retries after a growing backoff.</li>
+ *   <li>A fatal Kafka error (fenced, not authorised) ends {@link #run()}; {@link #failure()}
+ *       then holds a {@link StageFailedException} that says what to do.</li>
+ * </ul>
+ */
+public final class StageLoop implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StageLoop.class);
+
+    /** Loop timings, from the stage.* settings. */
+    public record Timing(Duration pollTimeout, int maxPollRecords, Duration transactionTimeout, Duration retryBackoff) {
+        public static Timing from(GkmConfig config) {
+            return new Timing(config.get(Settings.STAGE_POLL_TIMEOUT), config.get(Settings.STAGE_MAX_POLL_RECORDS),
+                    config.get(Settings.STAGE_TRANSACTION_TIMEOUT), config.get(Settings.STAGE_RETRY_BACKOFF));
+        }
+    }
+
+    private final StageSpec spec;
+    private final Timing timing;
+    private final KafkaClientFactory clients;
+    private final String topicPrefix;
+    private final EventCodec codec;
+    private final Emitter emitter;
+    private final StageHandler handler;
+    private final StageMetrics metrics;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumerRef = new AtomicReference<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    public StageLoop(StageSpec spec, Timing timing, KafkaClientFactory clients, String topicPrefix,
+                     EventCodec codec, Emitter emitter, StageHandler handler, MeterRegistry registry) {
+        this.spec = spec;
+        this.timing = timing;
+        this.clients = clients;
+        this.topicPrefix = topicPrefix;
+        this.codec = codec;
+        this.emitter = emitter;
+        this.handler = handler;
+        this.metrics = new StageMetrics(registry, spec.name());
+    }
+
+    /** Runs the loop on a thread of its own named after the stage. */
+    public Thread start() {
+        Thread t = new Thread(this, "gkm-" + spec.name());
+        t.start();
+        return t;
+    }
+
+    @Override
+    public void run() {
+        try (KafkaConsumer<byte[], byte[]> consumer = clients.transactionalConsumer(
+                     spec.groupId(topicPrefix), spec.instance(), timing.maxPollRecords());
+             KafkaProducer<String, byte[]> producer = clients.transactionalProducer(
+                     spec.transactionalId(topicPrefix), (int) timing.transactionTimeout().toMillis())) {
+            consumerRef.set(consumer);
+            if (stopRequested.getCount() == 0) {
+                return;
+            }
+            // Fences any earlier instance with the same id and aborts its open transaction.
+            producer.initTransactions();
+            consumer.subscribe(spec.inputs());
+            loop(consumer, producer);
+        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
+            fail(new StageFailedException("stage " + spec.name() + " was fenced: another instance with id '"
+                    + spec.instance() + "' is running; give each instance its own GKM_INSTANCE", e));
+        } catch (AuthorizationException | AuthenticationException e) {
+            fail(new StageFailedException("stage " + spec.name() + " is not allowed to use Kafka: "
+                    + e.getMessage() + " (check the KafkaUser ACLs and GKM_KAFKA_* credentials)", e));
+        } catch (OutOfOrderSequenceException | UnsupportedVersionException e) {
+            fail(new StageFailedException("stage " + spec.name() + " stopped on a fatal Kafka error: " + e, e));
+        } catch (RuntimeException e) {
+            fail(new StageFailedException("stage " + spec.name() + " stopped: " + e, e));
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** Kept for {@link #failure()}; the owner of the loop reports it (it is not logged here). */
+    private void fail(StageFailedException e) {
+        failure.set(e);
+    }
+
+    private void loop(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer) {
+        Duration backoff = timing.retryBackoff();
+        while (stopRequested.getCount() > 0) {
+            ConsumerRecords<byte[], byte[]> batch;
+            try {
+                batch = consumer.poll(timing.pollTimeout());
+            } catch (WakeupException e) {
+                return;
+            }
+            updateLag(consumer);
+            if (batch.isEmpty()) {
+                continue;
+            }
+            try {
+                commitBatch(consumer, producer, batch);
+                backoff = timing.retryBackoff();
+            } catch (RetriableStageException | KafkaException e) {
+                if (isFatal(e)) {
+                    throw (KafkaException) e;
+                }
+                abortAndRewind(consumer, producer, batch, e);
+                if (pause(backoff)) {
+                    return;
+                }
+                backoff = min(backoff.multipliedBy(2), timing.retryBackoff().multipliedBy(30));
+            }
+        }
+    }
+
+    private static boolean isFatal(RuntimeException e) {
+        return e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException
+                || e instanceof FencedInstanceIdException || e instanceof AuthorizationException
+                || e instanceof AuthenticationException || e instanceof OutOfOrderSequenceException
+                || e instanceof UnsupportedVersionException;
+    }
+
+    private void commitBatch(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer,
+                             ConsumerRecords<byte[], byte[]> batch) {
+        producer.beginTransaction();
+        int out = 0;
+        int audits = 0;
+        int dead = 0;
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            Effects effects = effectsOf(record);
+            for (ProducerRecord<String, byte[]> r : effects.records) {
+                producer.send(r);
+            }
+            out += effects.outputs;
+            audits += effects.audits;
+            dead += effects.deadLetter ? 1 : 0;
+        }
+        producer.sendOffsetsToTransaction(nextOffsets(batch), consumer.groupMetadata());
+        producer.commitTransaction();
+        metrics.recordsIn.increment(batch.count());
+        metrics.recordsOut.increment(out);
+        metrics.auditEvents.increment(audits);
+        metrics.deadLetters.increment(dead);
+        metrics.committed.increment();
+    }
+
+    /** What one input record turns into: outputs and audits, or a dead letter and its audit. */
+    private record Effects(List<ProducerRecord<String, byte[]>> records, int outputs, int audits, boolean deadLetter) {
+    }
+
+    private Effects effectsOf(ConsumerRecord<byte[], byte[]> record) {
+        Inbound inbound;
+        try {
+            CloudEventHeaders headers = CloudEventHeaders.read(record.headers());
+            inbound = new Inbound(record.topic(), record.partition(), record.offset(),
+                    record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+                    headers, codec.decode(record.topic(), record.value()));
+        } catch (RuntimeException undecodable) {
+            return deadLetter(record, undecodable, "undecodable record");
+        }
+        Decision decision;
+        try {
+            decision = handler.decide(inbound);
+        } catch (RetriableStageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return deadLetter(record, e, "handler failed");
+        }
+        String correlationId = inbound.headers().correlationId();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (Outbound o : decision.outputs()) {
+            records.add(emitter.event(o, correlationId));
+        }
+        for (AuditEntry a : decision.audits()) {
+            records.add(emitter.audit(a, correlationId, inbound.headers().id()));
+        }
+        return new Effects(records, decision.outputs().size(), decision.audits().size(), false);
+    }
+
+    private Effects deadLetter(ConsumerRecord<byte[], byte[]> record, Throwable error, String what) {
+        ProducerRecord<String, byte[]> letter = emitter.deadLetter(record, error);
+        String where = record.topic() + "/" + record.partition() + "@" + record.offset();
+        AuditEntry entry = new AuditEntry("dead-letter", "DEAD_LETTERED", what + ": " + error.getMessage(),
+                null, Map.of("topic", record.topic(), "partition", String.valueOf(record.partition()),
+                "offset", String.valueOf(record.offset()), "dlq", letter.topic()));
+        String correlationId = correlationIdOf(letter);
+        LOG.warn("{}: {} at {} sent to {}: {}", spec.name(), what, where, letter.topic(), error.getMessage());
+        return new Effects(List.of(letter, emitter.audit(entry, correlationId, correlationId)), 0, 1, true);
+    }
+
+    private static String correlationIdOf(ProducerRecord<String, byte[]> record) {
+        return CloudEventHeaders.read(record.headers()).correlationId();
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : batch.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    private void abortAndRewind(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer,
+                                ConsumerRecords<byte[], byte[]> batch, RuntimeException cause) {
+        producer.abortTransaction();
+        metrics.aborted.increment();
+        for (TopicPartition tp : batch.partitions()) {
+            // A partition lost in a rebalance resumes at its committed offset on its new owner.
+            if (consumer.assignment().contains(tp)) {
+                consumer.seek(tp, batch.records(tp).get(0).offset());
+            }
+        }
+        LOG.warn("{}: batch of {} records aborted, will retry: {}", spec.name(), batch.count(), cause.getMessage());
+    }
+
+    private void updateLag(KafkaConsumer<byte[], byte[]> consumer) {
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        metrics.lag.set(lag);
+    }
+
+    /** Waits for the backoff; true when a stop was requested meanwhile. */
+    private boolean pause(Duration backoff) {
+        try {
+            return stopRequested.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Asks the loop to finish its current transaction and stop; safe from any thread. */
+    public void stop() {
+        stopRequested.countDown();
+        KafkaConsumer<byte[], byte[]> consumer = consumerRef.get();
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+    }
+
+    /** Waits until the loop has ended; false on timeout. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Why the loop ended, when it ended on its own. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        awaitStopped(timing.transactionTimeout().plusSeconds(5));
+    }
+}

@@ -1,0 +1,55 @@
+package io.gkm.core.stage;
+
+import io.gkm.core.config.GkmConfig;
+import io.gkm.core.config.Settings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Identity of a running stage.
+ *
+ * @param name      stage name (ingest, verifier, ...): consumer group, CloudEvents source part
+ * @param cluster   cluster name, part of the CloudEvents source
+ * @param instance  this process; with the name it makes the stable transactional id, so a
+ *                  restarted instance fences its crashed predecessor and aborts its open transaction
+ * @param inputs    topics the stage reads
+ */
+public record StageSpec(String name, String cluster, String instance, List<String> inputs) {
+    public StageSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(instance, "instance");
+        inputs = List.copyOf(inputs);
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("stage " + name + " reads no topic");
+        }
+    }
+
+    /** A stage's identity from the configuration (GKM_CLUSTER, GKM_INSTANCE or the host name). */
+    public static StageSpec of(GkmConfig config, String name, List<String> inputs) {
+        String instance = config.find(Settings.INSTANCE).orElseGet(StageSpec::hostName);
+        return new StageSpec(name, config.get(Settings.CLUSTER), instance, inputs);
+    }
+
+    private static String hostName() {
+        String fromEnv = System.getenv("HOSTNAME"); // the pod name in Kubernetes
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("cannot tell this host's name; set GKM_INSTANCE", e);
+        }
+    }
+
+    public String groupId(String topicPrefix) {
+        return topicPrefix + name;
+    }
+
+    public String transactionalId(String topicPrefix) {
+        return topicPrefix + name + "." + cluster + "." + instance;
+    }
+}

@@ -1,0 +1,163 @@
+package io.gkm.core.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gkm.core.kafka.KafkaClientFactory;
+import io.gkm.schemas.CloudEventHeaders;
+import io.gkm.schemas.EventCodec;
+import io.gkm.schemas.Topics;
+import io.gkm.schemas.event.AuditEvent;
+import io.gkm.schemas.event.InstallJob;
+import io.gkm.testkit.KafkaCluster;
+import io.gkm.testkit.WithKafka;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exactly-once proof: a stage in its own JVM handles N records while it is SIGKILLed at
+ * random points and restarted; a read_committed reader then sees exactly N outputs and N audit
+ * events, no duplicate, no gap.
+ */
+@WithKafka
+class ExactlyOnceIT {
+    private static final int N = 10_000;
+    private static final int KILLS = 4;
+
+    @Test
+    void aStageKilledAtRandomPointsAndRestartedWritesEveryOutputAndAuditEventExactlyOnce(KafkaCluster kafka)
+            throws Exception {
+        String prefix = kafka.uniqueName("eos") + ".";
+        Topics topics = new Topics(prefix, 3, (short) 1);
+        String input = prefix + "in";
+        String output = prefix + "out";
+        kafka.createTopics(3, input, output, topics.audit(), topics.dlq());
+        Emitter ingest = new Emitter("ingest", "c1", "test", topics, EventCodec.INSTANCE, Clock.systemUTC());
+        try (KafkaProducer<String, byte[]> producer = new KafkaClientFactory(kafka.bootstrapServers(), Map.of())
+                .producer("eos-input")) {
+            for (int i = 0; i < N; i++) {
+                producer.send(ingest.chainStart(new Outbound(input, "c1/ns/GKMCache/cache-" + i,
+                        TestStage.resource(i, "{}"))));
+            }
+        }
+
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        // Each run is killed after committing a random number of records; together they stay below N
+        // so that the last run has work left.
+        List<Integer> killAt = IntStream.range(0, KILLS).map(i -> 50 + random.nextInt(N / (KILLS + 1)))
+                .boxed().toList();
+        System.out.printf("ExactlyOnceIT: seed %d, runs killed after committing %s records%n", seed, killAt);
+        List<Long> progressAtKill = new ArrayList<>();
+        for (int threshold : killAt) {
+            Process p = startStage(kafka, prefix, input, output, ProcessBuilder.Redirect.PIPE);
+            long seen = awaitProgress(p, threshold);
+            Thread.sleep(random.nextInt(40)); // lands inside the next transaction as often as not
+            p.destroyForcibly(); // SIGKILL: no hook, no abort, no commit
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            progressAtKill.add(seen);
+        }
+        System.out.printf("ExactlyOnceIT: runs were killed when they had committed %s records%n", progressAtKill);
+
+        Path log = Files.createTempFile("eos-last-run", ".log");
+        Process last = startStage(kafka, prefix, input, output, ProcessBuilder.Redirect.to(log.toFile()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        int dumps = 0;
+        while (TopicReader.readAll(kafka.readCommittedConsumerProps("eos-check"), output).size() < N
+                && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            if (System.nanoTime() > deadline - Duration.ofSeconds(100 - 30L * dumps).toNanos() && dumps < 3) {
+                dumps++;
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(last.pid()), "Thread.print").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                jcmd.waitFor(20, TimeUnit.SECONDS);
+                System.out.println("DIAG dumped threads to " + log);
+            }
+        }
+        last.destroy(); // SIGTERM: the stage finishes its transaction and stops
+        assertThat(last.waitFor(30, TimeUnit.SECONDS)).as("last run stops on SIGTERM; its log: %s", log).isTrue();
+
+        diagnose(kafka, output);
+        diagnose(kafka, topics.audit());
+        List<ConsumerRecord<byte[], byte[]>> outputs = TopicReader.readAll(kafka.readCommittedConsumerProps("c"), output);
+        List<String> jobIds = outputs.stream()
+                .map(r -> EventCodec.INSTANCE.decode(output, r.value(), InstallJob.class).getJobId()).toList();
+        Set<String> expected = IntStream.range(0, N).mapToObj(i -> "job-" + i).collect(Collectors.toSet());
+        assertThat(jobIds).hasSize(N).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(jobIds)).isEqualTo(expected);
+
+        List<AuditEvent> audits = TopicReader.readAll(kafka.readCommittedConsumerProps("c"), topics.audit()).stream()
+                .map(r -> EventCodec.INSTANCE.decode(topics.audit(), r.value(), AuditEvent.class)).toList();
+        assertThat(audits).hasSize(N);
+        assertThat(audits).extracting(AuditEvent::getCauseEventId).doesNotHaveDuplicates();
+        assertThat(audits.stream().map(a -> a.getDetails().get("job")).collect(Collectors.toSet())).isEqualTo(expected);
+        assertThat(TopicReader.readAll(kafka.readCommittedConsumerProps("c"), topics.dlq())).isEmpty();
+        // Each output's correlation id is the id of the input event that caused it.
+        assertThat(outputs).allSatisfy(r -> assertThat(CloudEventHeaders.read(r.headers()).correlationId()).isNotBlank());
+
+        long uncommitted = TopicReader.readAll(kafka.consumerProps("u"), output).size();
+        System.out.printf("ExactlyOnceIT: %d outputs committed, %d written in all (%d in aborted transactions)%n",
+                N, uncommitted, uncommitted - N);
+    }
+
+    private static void diagnose(KafkaCluster kafka, String topic) throws Exception {
+        var admin = kafka.admin();
+        var tps = java.util.stream.IntStream.range(0, 3).mapToObj(i -> new org.apache.kafka.common.TopicPartition(topic, i)).toList();
+        var producers = admin.describeProducers(tps).all().get();
+        producers.forEach((tp, d) -> System.out.println("DIAG " + tp + " producers " + d.activeProducers()));
+        var committed = admin.listOffsets(tps.stream().collect(Collectors.toMap(tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest())),
+                new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
+        var uncommitted = admin.listOffsets(tps.stream().collect(Collectors.toMap(tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+        System.out.println("DIAG " + topic + " LSO " + committed + " HW " + uncommitted);
+        System.out.println("DIAG transactions " + admin.listTransactions().all().get());
+    }
+
+    private static Process startStage(KafkaCluster kafka, String prefix, String input, String output,
+                                      ProcessBuilder.Redirect stdout) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                StageProcessMain.class.getName(), kafka.bootstrapServers(), prefix, input, output)
+                .redirectErrorStream(true).redirectOutput(stdout).start();
+    }
+
+    /** Reads the child's progress lines until it has committed at least {@code threshold} records. */
+    private static long awaitProgress(Process p, int threshold) throws IOException {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        AtomicLong seen = new AtomicLong(-1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String line;
+        StringBuilder other = new StringBuilder();
+        while ((line = lines.readLine()) != null && System.nanoTime() < deadline) {
+            if (line.startsWith("processed ")) {
+                seen.set(Long.parseLong(line.substring("processed ".length())));
+                if (seen.get() >= threshold) {
+                    return seen.get();
+                }
+            } else {
+                other.append(line).append('\n');
+            }
+        }
+        throw new AssertionError("stage process did not reach " + threshold + " records (last " + seen
+                + "); its output:\n" + other);
+    }
+}

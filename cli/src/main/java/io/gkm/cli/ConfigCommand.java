@@ -1,0 +1,46 @@
+package io.gkm.cli;
+
+import io.gkm.core.config.GkmConfig;
+import io.gkm.core.config.Setting;
+import io.gkm.core.config.Settings;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = {"Shows every GKM_* setting with the value it has now (flags, then env, then default),",
+                "or, with --markdown, the README's configuration table. Exits 2 when a value is invalid."})
+final class ConfigCommand extends ConfiguredCommand implements Callable<Integer> {
+    @Option(names = "--markdown", description = "Print the configuration table of the README.")
+    boolean markdown;
+
+    @Override
+    List<Setting<?>> settings() {
+        return Settings.all();
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (markdown) {
+            out.print(Settings.markdownTable(settings()));
+            out.flush();
+            return 0;
+        }
+        GkmConfig config = config();
+        for (Setting<?> s : settings()) {
+            out.printf("%-32s %s%n", s.envVar(), config.find(s).map(v -> render(s, v)).orElse("(not set)"));
+        }
+        config.kafkaPassThrough().forEach((k, v) -> out.printf("%-32s %s%n", "kafka: " + k,
+                k.contains("password") || k.contains("jaas") ? "(hidden)" : v));
+        out.flush();
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> String render(Setting<T> s, Object value) {
+        return s.type().render((T) value);
+    }
+}

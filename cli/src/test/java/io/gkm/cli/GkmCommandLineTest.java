@@ -1,0 +1,76 @@
+package io.gkm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gkm.core.config.Setting;
+import io.gkm.core.config.Settings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class GkmCommandLineTest {
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(Map<String, String> env, String... args) {
+        CommandLine cl = Gkm.commandLine(env);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int rc = cl.execute(args);
+        return new Run(rc, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = run(Map.of(), "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("dev", "topics", "config");
+    }
+
+    @Test
+    void devHelpShowsEverySettingWithItsEnvVarAndDefault() {
+        Run r = run(Map.of(), "dev", "--help");
+        assertThat(r.exitCode()).isZero();
+        for (Setting<?> s : Settings.all()) {
+            assertThat(r.out()).contains(s.flag(), s.envVar());
+        }
+        assertThat(r.out()).contains("default: 9092", "--kafka-property");
+    }
+
+    @Test
+    void configPrintsTheValuesFromFlagsEnvAndDefaults() {
+        Run r = run(Map.of("GKM_CLUSTER", "gpu-east", "GKM_KAFKA_SECURITY_PROTOCOL", "SSL",
+                "GKM_KAFKA_SSL_KEYSTORE_PASSWORD", "secret"), "config", "--topic-prefix", "prod.");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).containsPattern("GKM_CLUSTER\\s+gpu-east")
+                .containsPattern("GKM_TOPIC_PREFIX\\s+prod\\.")
+                .containsPattern("GKM_STAGE_POLL_TIMEOUT\\s+500ms")
+                .containsPattern("kafka: security.protocol\\s+SSL")
+                .contains("(hidden)").doesNotContain("secret");
+    }
+
+    @Test
+    void invalidConfigurationExitsWithCodeTwoAndNamesEveryProblem() {
+        Run r = run(Map.of("GKM_STAGE_POLL_TIMEOUT", "abc"), "config", "--metrics-port", "http");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("GKM_STAGE_POLL_TIMEOUT: expected a duration like 500ms, 30s, 5m, 2h or 7d, got 'abc'",
+                "--metrics-port: expected a whole number from 0 to 65535, got 'http'");
+    }
+
+    @Test
+    void markdownTableIsTheOneGeneratedFromTheDeclarations() {
+        Run r = run(Map.of(), "config", "--markdown");
+        assertThat(r.out()).isEqualTo(Settings.markdownTable(Settings.all()));
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Run r = run(Map.of(), "frobnicate");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("frobnicate");
+    }
+}

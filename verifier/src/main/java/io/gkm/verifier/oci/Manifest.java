@@ -2,6 +2,7 @@ package io.gkm.verifier.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gkm.core.image.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

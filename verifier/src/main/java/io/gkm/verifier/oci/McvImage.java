@@ -1,5 +1,8 @@
 package io.gkm.verifier.oci;
 
+import io.gkm.core.image.Digest;
+import io.gkm.core.image.ImageReference;
+
 /**
  * An MCV cache image built in memory by {@link McvImageBuilder}: an OCI image manifest, its config
  * and its one gzip tar layer.

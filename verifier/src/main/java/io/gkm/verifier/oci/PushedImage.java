@@ -1,5 +1,8 @@
 package io.gkm.verifier.oci;
 
+import io.gkm.core.image.Digest;
+import io.gkm.core.image.ImageReference;
+
 /** Where {@link McvImage#push} put an image. */
 public record PushedImage(String registry, String repository, String tag, Digest digest) {
 

@@ -1,5 +1,6 @@
 package io.gkm.verifier.oci;
 
+import io.gkm.core.image.Digest;
 import java.util.List;
 
 /**

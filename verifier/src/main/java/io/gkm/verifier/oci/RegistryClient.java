@@ -1,6 +1,8 @@
 package io.gkm.verifier.oci;
 
 import io.gkm.core.config.GkmConfig;
+import io.gkm.core.image.Digest;
+import io.gkm.core.image.ImageReference;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

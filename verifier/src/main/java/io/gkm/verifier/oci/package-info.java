@@ -12,8 +12,7 @@
  * retries, no {@code Retry-After}, no read timeout, no hook to count requests, answers a Referrers
  * API 404 with an exception instead of the tag-schema fallback, wraps every failure in one
  * {@code OrasException} (retriable and fatal cannot be told apart), and its docker config reader
- * knows only the {@code auth} field and no password containing ':'. From ORAS we use the digest
- * algorithm table ({@code SupportedAlgorithm}: which digests are valid); hashing is the JDK's, because
- * ORAS's installs the BouncyCastle provider JVM-wide on first use.
+ * knows only the {@code auth} field and no password containing ':'. Image references and digests
+ * are core's ({@link io.gkm.core.image}), shared with the policy matcher and the webhook.
  */
 package io.gkm.verifier.oci;

@@ -1,5 +1,6 @@
 package io.gkm.verifier.policy;
 
+import io.gkm.core.image.ImageReference;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package io.gkm.verifier.policy;
 
+import io.gkm.core.image.ImageReference;
 import io.gkm.verifier.identity.Wildcard;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.gkm.verifier.policy;
 
+import io.gkm.core.image.ImageReference;
+import io.gkm.core.image.InvalidImageReferenceException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -14,7 +14,6 @@
  *       per image and {@code verifyImages} entry whether to verify it.</li>
  *   <li>{@link io.gkm.verifier.policy.ImageVerification#evaluate}: per-entry signature outcomes
  *       to the attestor verdict ({@code count}, every set must pass).</li>
- *   <li>{@link io.gkm.verifier.policy.ImageReference}: parse and normalise image references.</li>
  * </ul>
  *
  * <h2>Supported subset (anything else fails the load)</h2>
@@ -51,7 +50,7 @@
  * Within a filter every criterion set must hold, and a list holds when one entry does. Names,
  * namespaces, kinds, {@code matchLabels} with wildcards, and image references use
  * {@link io.gkm.verifier.identity.Wildcard}. Image references are matched against
- * {@link io.gkm.verifier.policy.ImageReference#kyvernoForm()}. Kinds without
+ * {@link io.gkm.core.image.ImageReference#kyvernoForm()}. Kinds without
  * {@code imageExtractors} use {@code /spec/image} for GKMCache and ClusterGKMCache, nothing for
  * others.
  */

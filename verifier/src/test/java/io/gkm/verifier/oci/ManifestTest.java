@@ -3,6 +3,7 @@ package io.gkm.verifier.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gkm.core.image.Digest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gkm.core.image.ImageReference;
 import io.gkm.testkit.OciRegistry;
 import io.gkm.testkit.WithOciRegistry;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gkm.core.image.Digest;
 import io.gkm.testkit.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package io.gkm.verifier.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gkm.core.image.ImageReference;
 import io.gkm.testkit.OciRegistry;
 import io.gkm.testkit.WithOciRegistry;
 import java.io.IOException;

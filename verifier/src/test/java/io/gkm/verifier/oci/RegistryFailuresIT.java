@@ -3,6 +3,8 @@ package io.gkm.verifier.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gkm.core.image.Digest;
+import io.gkm.core.image.ImageReference;
 import io.gkm.core.stage.RetriableStageException;
 import java.net.URLDecoder;
 import java.net.http.HttpTimeoutException;

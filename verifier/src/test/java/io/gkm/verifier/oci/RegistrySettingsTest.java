@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gkm.core.config.ConfigException;
 import io.gkm.core.config.GkmConfig;
+import io.gkm.core.image.ImageReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,13 @@ class RegistrySettingsTest {
         assertThatThrownBy(() -> load(Map.of("GKM_INSECURE_REGISTRIES", "registry.lan, http://10.0.0.7:5000")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("GKM_INSECURE_REGISTRIES")
                 .hasMessageContaining("host or host:port");
+    }
+
+    @Test
+    void anImageReferenceWithASchemeNamesTheSettingThatChoosesPlainHttp() {
+        // core words the hint without seeing this setting; this keeps the two names in step.
+        assertThatThrownBy(() -> ImageReference.parse("http://registry.lan/gkm/cache:v1"))
+                .hasMessageContaining(RegistrySettings.INSECURE_REGISTRIES.envVar());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.gkm.verifier.oci;
+package io.gkm.core.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +18,15 @@ class DigestTest {
     }
 
     @Test
+    void recomputeHashesWithTheDigestsOwnAlgorithm() {
+        Digest sha512 = Digest.parse("sha512:" + HEX + HEX);
+        Digest recomputed = sha512.recompute("test".getBytes(StandardCharsets.UTF_8));
+        assertThat(recomputed.algorithm()).isEqualTo("sha512");
+        assertThat(recomputed.encoded()).hasSize(128);
+        assertThat(recomputed.matches("test".getBytes(StandardCharsets.UTF_8))).isTrue();
+    }
+
+    @Test
     void parseRejectsWhatIsNotADigestAndSaysWhatIsExpected() {
         assertThatThrownBy(() -> Digest.parse("sha256:abc")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sha256:<64 hex>");
@@ -26,6 +35,18 @@ class DigestTest {
         assertThatThrownBy(() -> Digest.parse("sha256:" + HEX.toUpperCase())).hasMessageContaining("lower-case hex");
         assertThatThrownBy(() -> Digest.parse("sha2560:" + HEX)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Digest.parse("blake3:" + HEX)).hasMessageContaining("use sha256");
+    }
+
+    @Test
+    void theErrorNamesTheDigestAndTheReasonApart() {
+        assertThatThrownBy(() -> Digest.parse("sha256:abc"))
+                .isInstanceOfSatisfying(InvalidImageReferenceException.class, e -> {
+                    assertThat(e.reference()).isEqualTo("sha256:abc");
+                    assertThat(e.reason()).isEqualTo(
+                            "must have 64 lower-case hex digits after sha256: (expected sha256:<64 hex>)");
+                    assertThat(e).hasMessage("not a valid digest \"sha256:abc\": " + e.reason());
+                });
+        assertThatThrownBy(() -> new Digest("sha256", "abc")).isInstanceOf(InvalidImageReferenceException.class);
     }
 
     @Test

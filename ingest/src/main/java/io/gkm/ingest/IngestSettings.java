@@ -1,0 +1,84 @@
+package io.gkm.ingest;
+
+import io.gkm.core.config.GkmConfig;
+import io.gkm.core.config.Setting;
+import io.gkm.core.config.SettingType;
+import io.gkm.ingest.admission.KyvernoVerification;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings of {@code gkm ingest} (webhook and watches), declared once like core's
+ * {@link io.gkm.core.config.Settings}: each is an env var {@code GKM_<NAME>}, a flag and a README row.
+ */
+public final class IngestSettings {
+    private IngestSettings() {
+    }
+
+    public static final Setting<String> WEBHOOK_HOST = new Setting<>("webhook.host", SettingType.STRING, "127.0.0.1",
+            "Address the admission webhook binds to (0.0.0.0 in a pod, so the API server can reach it).");
+
+    public static final Setting<Integer> WEBHOOK_PORT = new Setting<>("webhook.port", SettingType.PORT, "8443",
+            "HTTPS port of the admission webhook (GKM's four webhook paths, /healthz, /readyz, /metrics); 0 picks a free one.");
+
+    public static final Setting<Path> WEBHOOK_TLS_CERT = new Setting<>("webhook.tls.cert", SettingType.PATH, null,
+            "PEM certificate chain of the webhook (e.g. tls.crt of a mounted Secret); re-read when it changes.");
+
+    public static final Setting<Path> WEBHOOK_TLS_KEY = new Setting<>("webhook.tls.key", SettingType.PATH, null,
+            "PEM private key of the webhook (e.g. tls.key of a mounted Secret); re-read when it changes.");
+
+    public static final Setting<Duration> WEBHOOK_TLS_RELOAD_INTERVAL = new Setting<>("webhook.tls.reload.interval",
+            SettingType.DURATION, "10s", "How often the webhook checks its certificate and key files for a new pair.");
+
+    public static final Setting<Duration> WEBHOOK_BODY_TIMEOUT = new Setting<>("webhook.body.timeout",
+            SettingType.DURATION, "5s", "Time a client has to send a whole AdmissionReview; a slower one gets 408 "
+            + "and its connection is closed.");
+
+    /** Never rejects a value: GKM reads anything it does not understand as enabled (with a warning). */
+    public static final SettingType<KyvernoVerification> KYVERNO_SWITCH = new SettingType<>() {
+        public KyvernoVerification parse(String text) {
+            return KyvernoVerification.parse(text);
+        }
+
+        public String render(KyvernoVerification value) {
+            return Boolean.toString(value.enabled());
+        }
+
+        public String typeName() {
+            return "boolean (unknown = true)";
+        }
+    };
+
+    public static final Setting<KyvernoVerification> KYVERNO_VERIFICATION_ENABLED = new Setting<>(
+            "kyverno.verification.enabled", KYVERNO_SWITCH, null,
+            "Whether admission relies on Kyverno's image verification (GKM's " + KyvernoVerification.GKM_ENV_VAR
+                    + ", which is read when this is unset). Unset or empty: true; true/1/yes, false/0/no in any case; "
+                    + "any other value: true, with a warning. When false, tags are resolved in the registry instead.");
+
+    public static final Setting<Duration> AUDIT_TIMEOUT = new Setting<>("audit.timeout", SettingType.DURATION, "2s",
+            "Longest the webhook waits for Kafka to acknowledge a decision's AdmissionEvent and AuditEvent before answering.");
+
+    public static final Setting<Boolean> AUDIT_REQUIRED = new Setting<>("audit.required", SettingType.BOOLEAN, "false",
+            "Deny an admission whose decision could not be recorded within GKM_AUDIT_TIMEOUT (else it is answered, "
+                    + "counted and logged with its uid).");
+
+    public static final Setting<List<String>> WATCH_NAMESPACES = new Setting<>("watch.namespaces", SettingType.LIST, null,
+            "Namespaces whose GKMCaches are watched, comma-separated; unset: all namespaces. ClusterGKMCaches are always watched.");
+
+    /** Every ingest setting, in the order of the README table. */
+    public static List<Setting<?>> all() {
+        return List.of(WEBHOOK_HOST, WEBHOOK_PORT, WEBHOOK_TLS_CERT, WEBHOOK_TLS_KEY, WEBHOOK_TLS_RELOAD_INTERVAL,
+                WEBHOOK_BODY_TIMEOUT, KYVERNO_VERIFICATION_ENABLED, AUDIT_TIMEOUT, AUDIT_REQUIRED, WATCH_NAMESPACES);
+    }
+
+    /**
+     * The Kyverno switch: {@code GKM_KYVERNO_VERIFICATION_ENABLED} when set and not empty, else GKM's
+     * own {@code KYVERNO_VERIFICATION_ENABLED} from the environment.
+     */
+    public static KyvernoVerification kyvernoVerification(GkmConfig config, Map<String, String> env) {
+        return config.find(KYVERNO_VERIFICATION_ENABLED)
+                .orElseGet(() -> KyvernoVerification.parse(env.get(KyvernoVerification.GKM_ENV_VAR)));
+    }
+}

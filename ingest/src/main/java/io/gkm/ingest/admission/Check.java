@@ -1,0 +1,27 @@
+package io.gkm.ingest.admission;
+
+/** The admission check that decided a request; {@link #NONE} when every check passed. */
+public enum Check {
+    NONE,
+    // GKM's checks, with GKM's messages
+    IMAGE_MISSING,
+    RESOLVED_DIGEST_MISSING,
+    RESOLVED_DIGEST_MISSING_ON_IMAGE_CHANGE,
+    RESOLVED_DIGEST_CHANGED,
+    KYVERNO_ANNOTATION_MISSING,
+    KYVERNO_ANNOTATION_UNPARSABLE,
+    KYVERNO_STATUS_NOT_PASS,
+    DIGEST_RESOLUTION_FAILED,
+    // the checks GKM lacks
+    KYVERNO_ANNOTATION_EMPTY,
+    IMAGE_NOT_PINNED,
+    RESOLVED_DIGEST_NOT_PINNED_DIGEST,
+    KYVERNO_NO_ENTRY_FOR_IMAGE,
+    KYVERNO_ENTRY_WITHOUT_DIGEST,
+    KYVERNO_ENTRY_DIGEST_MISMATCH,
+    CLUSTER_SCOPED_UNVERIFIABLE,
+    // the webhook's own
+    MALFORMED_REQUEST,
+    DECISION_UNRECORDED,
+    INTERNAL_ERROR
+}

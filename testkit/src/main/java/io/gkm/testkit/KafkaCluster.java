@@ -19,8 +19,11 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -204,6 +207,29 @@ public final class KafkaCluster {
             expected.put(t.name(), partitions);
         }
         awaitTopicsOnAllBrokers(expected);
+        awaitLeaders(names(topics));
+    }
+
+    /**
+     * Waits until each partition's leader answers a leader-only request. Knowing a topic in the
+     * metadata cache is not enough: a produce that arrives before the replica manager has taken
+     * leadership gets NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry of it can then
+     * loop on OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen with Kafka 4.3.1).
+     */
+    private void awaitLeaders(List<String> topicNames) {
+        try {
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            for (TopicDescription d : admin.describeTopics(topicNames).allTopicNames()
+                    .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                d.partitions().forEach(p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+            }
+            admin.listOffsets(partitions).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for leaders of " + topicNames, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("partition leaders of " + topicNames + " not ready: " + e.getMessage(), e);
+        }
     }
 
     private static List<String> names(Collection<NewTopic> topics) {

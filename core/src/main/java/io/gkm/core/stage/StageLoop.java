@@ -74,6 +74,8 @@ public final class StageLoop implements Runnable, AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumerRef = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** Used by the loop thread only; replaced after a Kafka error it cannot abort. */
+    private KafkaProducer<String, byte[]> producer;
 
     public StageLoop(StageSpec spec, Timing timing, KafkaClientFactory clients, String topicPrefix,
                      EventCodec codec, Emitter emitter, StageHandler handler, MeterRegistry registry) {
@@ -97,17 +99,14 @@ public final class StageLoop implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try (KafkaConsumer<byte[], byte[]> consumer = clients.transactionalConsumer(
-                     spec.groupId(topicPrefix), spec.instance(), timing.maxPollRecords());
-             KafkaProducer<String, byte[]> producer = clients.transactionalProducer(
-                     spec.transactionalId(topicPrefix), (int) timing.transactionTimeout().toMillis())) {
+                spec.groupId(topicPrefix), spec.instance(), timing.maxPollRecords())) {
             consumerRef.set(consumer);
             if (stopRequested.getCount() == 0) {
                 return;
             }
-            // Fences any earlier instance with the same id and aborts its open transaction.
-            producer.initTransactions();
+            producer = startProducer();
             consumer.subscribe(spec.inputs());
-            loop(consumer, producer);
+            loop(consumer);
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
             fail(new StageFailedException("stage " + spec.name() + " was fenced: another instance with id '"
                     + spec.instance() + "' is running; give each instance its own GKM_INSTANCE", e));
@@ -119,8 +118,19 @@ public final class StageLoop implements Runnable, AutoCloseable {
         } catch (RuntimeException e) {
             fail(new StageFailedException("stage " + spec.name() + " stopped: " + e, e));
         } finally {
+            if (producer != null) {
+                producer.close();
+            }
             finished.countDown();
         }
+    }
+
+    /** A transactional producer; its initTransactions fences any earlier instance with the same id and aborts its open transaction. */
+    private KafkaProducer<String, byte[]> startProducer() {
+        KafkaProducer<String, byte[]> p = clients.transactionalProducer(
+                spec.transactionalId(topicPrefix), (int) timing.transactionTimeout().toMillis());
+        p.initTransactions();
+        return p;
     }
 
     /** Kept for {@link #failure()}; the owner of the loop reports it (it is not logged here). */
@@ -128,7 +138,7 @@ public final class StageLoop implements Runnable, AutoCloseable {
         failure.set(e);
     }
 
-    private void loop(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer) {
+    private void loop(KafkaConsumer<byte[], byte[]> consumer) {
         Duration backoff = timing.retryBackoff();
         while (stopRequested.getCount() > 0) {
             ConsumerRecords<byte[], byte[]> batch;
@@ -142,13 +152,13 @@ public final class StageLoop implements Runnable, AutoCloseable {
                 continue;
             }
             try {
-                commitBatch(consumer, producer, batch);
+                commitBatch(consumer, batch);
                 backoff = timing.retryBackoff();
             } catch (RetriableStageException | KafkaException e) {
                 if (isFatal(e)) {
                     throw (KafkaException) e;
                 }
-                abortAndRewind(consumer, producer, batch, e);
+                abortAndRewind(consumer, batch, e);
                 if (pause(backoff)) {
                     return;
                 }
@@ -164,8 +174,7 @@ public final class StageLoop implements Runnable, AutoCloseable {
                 || e instanceof UnsupportedVersionException;
     }
 
-    private void commitBatch(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer,
-                             ConsumerRecords<byte[], byte[]> batch) {
+    private void commitBatch(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> batch) {
         producer.beginTransaction();
         int out = 0;
         int audits = 0;
@@ -245,9 +254,17 @@ public final class StageLoop implements Runnable, AutoCloseable {
         return offsets;
     }
 
-    private void abortAndRewind(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer,
-                                ConsumerRecords<byte[], byte[]> batch, RuntimeException cause) {
-        producer.abortTransaction();
+    private void abortAndRewind(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> batch,
+                                RuntimeException cause) {
+        if (cause instanceof RetriableStageException) {
+            producer.abortTransaction();
+        } else {
+            // After a Kafka error (a commit that timed out, say) the producer may refuse to abort;
+            // a new one with the same transactional id aborts whatever the old one left open.
+            producer.close(Duration.ZERO);
+            producer = null;
+            producer = startProducer();
+        }
         metrics.aborted.increment();
         for (TopicPartition tp : batch.partitions()) {
             // A partition lost in a rebalance resumes at its committed offset on its new owner.

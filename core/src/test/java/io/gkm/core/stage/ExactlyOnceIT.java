@@ -24,12 +24,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,13 +57,18 @@ class ExactlyOnceIT {
         String output = prefix + "out";
         kafka.createTopics(3, input, output, topics.audit(), topics.dlq());
         Emitter ingest = new Emitter("ingest", "c1", "test", topics, EventCodec.INSTANCE, Clock.systemUTC());
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaClientFactory(kafka.bootstrapServers(), Map.of())
                 .producer("eos-input")) {
             for (int i = 0; i < N; i++) {
-                producer.send(ingest.chainStart(new Outbound(input, "c1/ns/GKMCache/cache-" + i,
-                        TestStage.resource(i, "{}"))));
+                sent.add(producer.send(ingest.chainStart(new Outbound(input, "c1/ns/GKMCache/cache-" + i,
+                        TestStage.resource(i, "{}")))));
             }
         }
+        for (Future<RecordMetadata> f : sent) {
+            f.get(30, TimeUnit.SECONDS); // every input is really there before the stage starts
+        }
+        assertThat(TopicReader.readAll(kafka.consumerProps("eos-input-check"), input)).hasSize(N);
 
         long seed = System.nanoTime();
         Random random = new Random(seed);
@@ -80,24 +91,16 @@ class ExactlyOnceIT {
         Path log = Files.createTempFile("eos-last-run", ".log");
         Process last = startStage(kafka, prefix, input, output, ProcessBuilder.Redirect.to(log.toFile()));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        int dumps = 0;
         while (TopicReader.readAll(kafka.readCommittedConsumerProps("eos-check"), output).size() < N
                 && System.nanoTime() < deadline) {
             Thread.sleep(250);
-            if (System.nanoTime() > deadline - Duration.ofSeconds(100 - 30L * dumps).toNanos() && dumps < 3) {
-                dumps++;
-                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        String.valueOf(last.pid()), "Thread.print").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-                jcmd.waitFor(20, TimeUnit.SECONDS);
-                System.out.println("DIAG dumped threads to " + log);
-            }
+        }
+        if (System.nanoTime() >= deadline) {
+            diagnose(kafka, prefix + TestStage.NAME, last, log);
         }
         last.destroy(); // SIGTERM: the stage finishes its transaction and stops
         assertThat(last.waitFor(30, TimeUnit.SECONDS)).as("last run stops on SIGTERM; its log: %s", log).isTrue();
 
-        diagnose(kafka, output);
-        diagnose(kafka, topics.audit());
         List<ConsumerRecord<byte[], byte[]>> outputs = TopicReader.readAll(kafka.readCommittedConsumerProps("c"), output);
         List<String> jobIds = outputs.stream()
                 .map(r -> EventCodec.INSTANCE.decode(output, r.value(), InstallJob.class).getJobId()).toList();
@@ -119,16 +122,29 @@ class ExactlyOnceIT {
                 N, uncommitted, uncommitted - N);
     }
 
-    private static void diagnose(KafkaCluster kafka, String topic) throws Exception {
-        var admin = kafka.admin();
-        var tps = java.util.stream.IntStream.range(0, 3).mapToObj(i -> new org.apache.kafka.common.TopicPartition(topic, i)).toList();
-        var producers = admin.describeProducers(tps).all().get();
-        producers.forEach((tp, d) -> System.out.println("DIAG " + tp + " producers " + d.activeProducers()));
-        var committed = admin.listOffsets(tps.stream().collect(Collectors.toMap(tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest())),
-                new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
-        var uncommitted = admin.listOffsets(tps.stream().collect(Collectors.toMap(tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
-        System.out.println("DIAG " + topic + " LSO " + committed + " HW " + uncommitted);
-        System.out.println("DIAG transactions " + admin.listTransactions().all().get());
+    /** When the stage stalls: what Kafka says about the group's offsets and open transactions. */
+    private static void diagnose(KafkaCluster kafka, String group, Process stage, Path log) throws Exception {
+        Admin admin = kafka.admin();
+        try {
+            var offsets = admin.listConsumerGroupOffsets(Map.of(group, new ListConsumerGroupOffsetsSpec()),
+                    new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata(group)
+                    .get(10, TimeUnit.SECONDS);
+            System.out.println("DIAG stable offsets of " + group + ": " + offsets);
+        } catch (Exception e) {
+            System.out.println("DIAG stable offsets of " + group + " unavailable: " + e);
+        }
+        var open = admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+                .filter(t -> t.state() != TransactionState.COMPLETE_COMMIT
+                        && t.state() != TransactionState.COMPLETE_ABORT
+                        && t.state() != TransactionState.EMPTY).toList();
+        System.out.println("DIAG transactions not complete: " + open);
+        System.out.println("DIAG group: " + admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS));
+        Path threads = Path.of(log + ".threads");
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(stage.pid()), "Thread.print").redirectErrorStream(true)
+                .redirectOutput(threads.toFile()).start();
+        jcmd.waitFor(20, TimeUnit.SECONDS);
+        System.out.println("DIAG stage log " + log + ", its threads " + threads);
     }
 
     private static Process startStage(KafkaCluster kafka, String prefix, String input, String output,

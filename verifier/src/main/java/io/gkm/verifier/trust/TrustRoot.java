@@ -97,6 +97,22 @@ public final class TrustRoot {
         return new Builder();
     }
 
+    /**
+     * A trust root whose CAs (and timestamp authorities), Rekor keys and CT log keys each come from
+     * one of the given roots: how a policy entry's {@code roots}, {@code rekor.pubkey} and
+     * {@code ctlog.pubkey} replace the parts of the configured trusted root.
+     */
+    public static TrustRoot combine(TrustRoot cas, TrustRoot tlogs, TrustRoot ctlogs) {
+        Set<String> sources = new LinkedHashSet<>();
+        for (TrustRoot root : List.of(cas, tlogs, ctlogs)) {
+            if (!root.source.isEmpty()) {
+                sources.add(root.source);
+            }
+        }
+        return new TrustRoot(String.join(" + ", sources), cas.fulcioCas, tlogs.tlogs, ctlogs.ctlogs,
+                cas.timestampAuthorities);
+    }
+
     /** Where this trust root came from, for messages: a file path or the PEM origins. */
     public String source() {
         return source;

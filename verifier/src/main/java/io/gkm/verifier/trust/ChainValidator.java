@@ -57,10 +57,19 @@ final class ChainValidator {
                 failures.put(ca.name(), String.valueOf(e.getMessage()));
             }
         }
-        throw new VerificationException(Check.CERTIFICATE_CHAIN, "certificate " + leaf.getSubjectX500Principal()
+        throw new VerificationException(Check.CERTIFICATE_CHAIN, "certificate of " + signerOf(leaf)
                 + " issued by " + leaf.getIssuerX500Principal() + " does not chain to a trusted Fulcio root of "
                 + root.source() + " at " + signingTime + ": " + failures.entrySet().stream()
                         .map(f -> f.getKey() + " (" + f.getValue() + ")").collect(Collectors.joining("; ")));
+    }
+
+    /** Fulcio leaves have an empty subject: the signer is in the subject alternative name. */
+    private static String signerOf(X509Certificate leaf) {
+        try {
+            return SigningCertificate.of(leaf).describeIdentity();
+        } catch (VerificationException unreadable) {
+            return leaf.getSubjectX500Principal().getName();
+        }
     }
 
     static void verifySct(TrustRoot root, List<X509Certificate> chain) throws VerificationException {

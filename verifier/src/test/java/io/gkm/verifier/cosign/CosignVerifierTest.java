@@ -234,7 +234,8 @@ class CosignVerifierTest {
         SignatureVerdict verdict = verifier.verify(digest(fixture), fixture.layers().get(0));
 
         assertThat(verdict.failedCheck()).contains(Check.CERTIFICATE_CHAIN);
-        assertThat(verdict.reason()).contains("does not chain to a trusted Fulcio root of fulcio_v1.crt.pem");
+        assertThat(verdict.reason()).contains("certificate of qiwan@redhat.com")
+                .contains("does not chain to a trusted Fulcio root of fulcio_v1.crt.pem");
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.gkm.cli;
 import io.gkm.core.config.GkmConfig;
 import io.gkm.core.config.Setting;
 import io.gkm.core.config.Settings;
+import io.gkm.verifier.VerifierSettings;
+import io.gkm.verifier.oci.RegistrySettings;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +21,15 @@ final class ConfigCommand extends ConfiguredCommand implements Callable<Integer>
 
     @Override
     List<Setting<?>> settings() {
-        return Settings.all();
+        return everySetting();
+    }
+
+    /** Every setting of every command in this jar: the README's configuration table. */
+    static List<Setting<?>> everySetting() {
+        List<Setting<?>> all = new ArrayList<>(Settings.all());
+        all.addAll(RegistrySettings.all());
+        all.addAll(VerifierSettings.all());
+        return all;
     }
 
     @Override

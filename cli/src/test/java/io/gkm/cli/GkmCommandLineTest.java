@@ -64,7 +64,7 @@ class GkmCommandLineTest {
     @Test
     void markdownTableIsTheOneGeneratedFromTheDeclarations() {
         Run r = run(Map.of(), "config", "--markdown");
-        assertThat(r.out()).isEqualTo(Settings.markdownTable(Settings.all()));
+        assertThat(r.out()).isEqualTo(Settings.markdownTable(ConfigCommand.everySetting()));
     }
 
     @Test

@@ -24,8 +24,8 @@ import picocli.CommandLine.Command;
                 "broker on 127.0.0.1 (data kept under <dev.data.dir>/kafka), all pipeline topics, /metrics,",
                 "and every stage that is built. Ctrl-C (or SIGTERM) stops it cleanly."})
 final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
-    /** Stages of DESIGN.md that are not built yet; each leaves this list when it lands. */
-    static final List<String> NOT_BUILT = List.of("ingest", "verifier", "dispatcher", "node-consumer", "audit");
+    /** Stages of DESIGN.md that do not run as stages yet; each leaves this list when it runs here. */
+    static final List<String> NOT_RUNNING = List.of("ingest", "verifier", "dispatcher", "node-consumer", "audit");
 
     @Override
     List<Setting<?>> settings() {
@@ -60,7 +60,7 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
                     topics.pipelineTopics().size(), topics.prefix(), created, kafka.bootstrapServers());
             out.printf("metrics   %s%n", metrics == null ? "off (GKM_METRICS_PORT=0)"
                     : "http://" + config.get(Settings.METRICS_HOST) + ":" + metrics.port() + "/metrics");
-            out.printf("stages    none running: %s are not built yet%n", String.join(", ", NOT_BUILT));
+            out.printf("stages    none running: %s do not run as pipeline stages yet%n", String.join(", ", NOT_RUNNING));
             out.printf("ready in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);
             out.flush();
             stop.await();

@@ -3,6 +3,7 @@ package io.gkm.cli;
 import io.gkm.core.config.GkmConfig;
 import io.gkm.core.config.Setting;
 import io.gkm.core.config.Settings;
+import io.gkm.ingest.IngestSettings;
 import io.gkm.verifier.VerifierSettings;
 import io.gkm.verifier.oci.RegistrySettings;
 import java.io.PrintWriter;
@@ -27,6 +28,7 @@ final class ConfigCommand extends ConfiguredCommand implements Callable<Integer>
     /** Every setting of every command in this jar: the README's configuration table. */
     static List<Setting<?>> everySetting() {
         List<Setting<?>> all = new ArrayList<>(Settings.all());
+        all.addAll(IngestSettings.all());
         all.addAll(RegistrySettings.all());
         all.addAll(VerifierSettings.all());
         return all;

@@ -61,6 +61,12 @@ abstract class ConfiguredCommand {
         return flags;
     }
 
+    /** The text {@code setting} is given as: its flag, else its env var; null when neither gives one. */
+    String givenText(Setting<?> setting) {
+        String text = givenFlags().getOrDefault(setting.name(), env.get(setting.envVar()));
+        return text == null || text.isEmpty() ? null : text;
+    }
+
     /** Loads and validates the configuration; every problem is reported at once. */
     GkmConfig config() {
         return GkmConfig.load(settings(), env, givenFlags(), kafkaProperties,

@@ -1,5 +1,8 @@
 package io.gkm.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gkm.cli.dev.DevTls;
 import io.gkm.cli.dev.EmbeddedKafka;
 import io.gkm.core.config.GkmConfig;
 import io.gkm.core.config.Setting;
@@ -7,29 +10,38 @@ import io.gkm.core.config.Settings;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.kafka.TopicAdmin;
 import io.gkm.core.metrics.MetricsServer;
+import io.gkm.ingest.Ingest;
+import io.gkm.ingest.IngestSettings;
+import io.gkm.ingest.watch.KubernetesAccess;
 import io.gkm.schemas.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
 @Command(name = "dev", mixinStandardHelpOptions = true,
         description = {"Runs the pipeline in one process on an embedded single-node KRaft Kafka:",
                 "broker on 127.0.0.1 (data kept under <dev.data.dir>/kafka), all pipeline topics, /metrics,",
-                "and every stage that is built. Ctrl-C (or SIGTERM) stops it cleanly."})
+                "the admission webhook on https://localhost:<webhook.port> (a self-signed certificate is made",
+                "under <dev.data.dir>/tls unless GKM_WEBHOOK_TLS_CERT/KEY name one), the watches when a",
+                "Kubernetes cluster answers, and every other stage that is built. Ctrl-C (or SIGTERM) stops it."})
 final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
     /** Stages of DESIGN.md that do not run as stages yet; each leaves this list when it runs here. */
-    static final List<String> NOT_RUNNING = List.of("ingest", "verifier", "dispatcher", "node-consumer", "audit");
+    static final List<String> NOT_RUNNING = List.of("verifier", "dispatcher", "node-consumer", "audit");
+
+    /** How long a Kubernetes API server has to answer before dev runs without the watches. */
+    static final Duration CLUSTER_PROBE_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration FAILURE_CHECK = Duration.ofSeconds(1);
 
     @Override
     List<Setting<?>> settings() {
-        return Settings.all();
+        return IngestCommand.SETTINGS;
     }
 
     @Override
@@ -37,52 +49,87 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
         GkmConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gkm-dev-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Path dataDir = config.get(Settings.DEV_DATA_DIR).resolve("kafka");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, config.get(Settings.DEV_KAFKA_PORT), Duration.ofSeconds(60));
+        Path dataDir = config.get(Settings.DEV_DATA_DIR);
+        Path kafkaDir = dataDir.resolve("kafka");
+        PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+        try (StopSignal stop = StopSignal.install("dev");
+             EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir, config.get(Settings.DEV_KAFKA_PORT), Duration.ofSeconds(60));
              Admin admin = new KafkaClientFactory(kafka.bootstrapServers(), config.kafkaPassThrough()).admin("gkm-dev");
-             MetricsServer metrics = startMetrics(config)) {
+             MetricsServer metrics = startMetrics(config, registry)) {
             TopicAdmin topicAdmin = new TopicAdmin(admin);
             Topics topics = TopicsCommand.pipelineTopics(config, topicAdmin);
             long created = topicAdmin.create(topics.pipelineTopics()).stream().filter(c -> !c.existed()).count();
-            out.printf("kafka     %s (data: %s)%n", kafka.bootstrapServers(), dataDir);
+            out.printf("kafka     %s (data: %s)%n", kafka.bootstrapServers(), kafkaDir);
             out.printf("topics    %d pipeline topics with prefix '%s' (%d created now); see: gkm topics describe --bootstrap %s%n",
                     topics.pipelineTopics().size(), topics.prefix(), created, kafka.bootstrapServers());
             out.printf("metrics   %s%n", metrics == null ? "off (GKM_METRICS_PORT=0)"
                     : "http://" + config.get(Settings.METRICS_HOST) + ":" + metrics.port() + "/metrics");
-            out.printf("stages    none running: %s do not run as pipeline stages yet%n", String.join(", ", NOT_RUNNING));
-            out.printf("ready in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);
             out.flush();
-            stop.await();
-            out.println("stopping");
-            out.flush();
-        } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it is what stopped us
+            Ingest.TlsFiles tls = webhookTls(config, dataDir.resolve("tls"), out);
+            Ingest.Wiring wiring = new Ingest.Wiring(config, IngestSettings.kyvernoVerification(config, env), tls,
+                    new KafkaClientFactory(kafka.bootstrapServers(), config.kafkaPassThrough()), topics, registry);
+            Optional<KubernetesAccess.Target> cluster = reachableCluster(out);
+            try (KubernetesClient kubernetes = cluster.map(c -> new KubernetesClientBuilder().withConfig(c.config()).build())
+                    .orElse(null);
+                 Ingest ingest = Ingest.start(wiring, Optional.ofNullable(kubernetes))) {
+                out.printf("webhook   https://localhost:%d (Kyverno verification %s); e.g. curl --cacert %s "
+                        + "https://localhost:%d/healthz%n", ingest.webhookPort(), wiring.verification().enabled() ? "on"
+                        : "off: tags resolved in the registry", tls.cert(), ingest.webhookPort());
+                cluster.ifPresent(c -> out.printf("watches   %s%n", IngestCommand.watchLine(config, c)));
+                out.printf("stages    ingest running; %s do not run as pipeline stages yet%n",
+                        String.join(", ", NOT_RUNNING));
+                out.printf("ready in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);
+                out.flush();
+                while (!stop.await(FAILURE_CHECK)) {
+                    if (ingest.failure().isPresent()) {
+                        throw ingest.failure().get();
+                    }
+                }
+                out.println("stopping");
+                out.flush();
             }
         }
         return 0;
     }
 
-    private static MetricsServer startMetrics(GkmConfig config) {
+    /** GKM_WEBHOOK_TLS_CERT and _KEY when both are set, else dev's own self-signed pair. */
+    private static Ingest.TlsFiles webhookTls(GkmConfig config, Path tlsDir, PrintWriter out) {
+        Optional<Path> cert = config.find(IngestSettings.WEBHOOK_TLS_CERT);
+        Optional<Path> key = config.find(IngestSettings.WEBHOOK_TLS_KEY);
+        if (cert.isPresent() && key.isPresent()) {
+            return new Ingest.TlsFiles(cert.get(), key.get());
+        }
+        DevTls.Pair pair = DevTls.inDirectory(tlsDir, Clock.systemUTC());
+        out.printf("tls       %s self-signed certificate for localhost (%s, key %s)%n",
+                pair.generated() ? "made a" : "reusing the", pair.cert(), pair.key());
+        return new Ingest.TlsFiles(pair.cert(), pair.key());
+    }
+
+    /** The cluster of the kubeconfig (or pod), if its API server answers in time; else says why not. */
+    private Optional<KubernetesAccess.Target> reachableCluster(PrintWriter out) {
+        Optional<String> reason;
+        Optional<KubernetesAccess.Target> target = Optional.empty();
+        try {
+            target = KubernetesAccess.configured(env);
+            reason = target.isEmpty() ? Optional.of(KubernetesAccess.notConfigured(env))
+                    : KubernetesAccess.unanswered(target.get(), CLUSTER_PROBE_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            reason = Optional.of(e.getMessage());
+        }
+        if (reason.isPresent()) {
+            out.printf("watches   off: no Kubernetes cluster reachable (%s)%n", reason.get());
+            out.flush();
+            return Optional.empty();
+        }
+        return target;
+    }
+
+    /** The plain-HTTP /metrics endpoint, or null when GKM_METRICS_PORT is 0. */
+    static MetricsServer startMetrics(GkmConfig config, PrometheusMeterRegistry registry) {
         int port = config.get(Settings.METRICS_PORT);
         if (port == 0) {
             return null;
         }
-        PrometheusMeterRegistry registry = MetricsServer.newRegistry();
         return MetricsServer.start(registry, config.get(Settings.METRICS_HOST), port);
     }
 }

@@ -28,7 +28,7 @@ class GkmCommandLineTest {
     void helpListsTheCommands() {
         Run r = run(Map.of(), "--help");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("dev", "topics", "config");
+        assertThat(r.out()).contains("dev", "ingest", "topics", "config");
     }
 
     @Test
@@ -59,6 +59,29 @@ class GkmCommandLineTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("GKM_STAGE_POLL_TIMEOUT: expected a duration like 500ms, 30s, 5m, 2h or 7d, got 'abc'",
                 "--metrics-port: expected a whole number from 0 to 65535, got 'http'");
+    }
+
+    @Test
+    void ingestWithBadConfigurationExitsWithCodeTwoAndNamesEveryProblem() {
+        Run r = run(Map.of("GKM_AUDIT_TIMEOUT", "soon", "GKM_WEBHOOK_TLS_KEY", "/no/such/tls.key",
+                "KUBECONFIG", "/no/such/kubeconfig"), "ingest", "--webhook-port", "https");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains(
+                "GKM_WEBHOOK_TLS_CERT (--webhook-tls-cert): not set; the webhook serves HTTPS only",
+                "GKM_WEBHOOK_TLS_KEY (--webhook-tls-key): cannot read /no/such/tls.key",
+                "--webhook-port: expected a whole number from 0 to 65535, got 'https'",
+                "GKM_AUDIT_TIMEOUT: expected a duration like 500ms, 30s, 5m, 2h or 7d, got 'soon'",
+                "Kubernetes: no kubeconfig at [/no/such/kubeconfig] (set KUBECONFIG) and not in a pod");
+    }
+
+    @Test
+    void ingestHelpShowsTheWebhookWatchAndRegistrySettings() {
+        Run r = run(Map.of(), "ingest", "--help");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("--webhook-tls-cert", "GKM_KYVERNO_VERIFICATION_ENABLED", "--watch-namespaces",
+                "GKM_REGISTRY_AUTH_FILE", "--kafka-bootstrap-servers");
     }
 
     @Test

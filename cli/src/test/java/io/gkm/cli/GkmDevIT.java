@@ -2,24 +2,22 @@ package io.gkm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import io.gkm.schemas.EventCodec;
+import io.gkm.schemas.event.AdmissionEvent;
+import io.gkm.schemas.event.Decision;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -30,84 +28,95 @@ class GkmDevIT {
     Path dataDir;
 
     @Test
-    void devComesUpWithTheTopicsStopsCleanlyOnSigtermAndKeepsItsDataAcrossRestarts() throws Exception {
-        int kafkaPort = freePort();
-        int metricsPort = freePort();
-        List<String> first = new ArrayList<>();
-        Process dev = startDev(kafkaPort, metricsPort, first);
+    void devComesUpWithTheTopicsAndTheWebhookStopsCleanlyOnSigtermAndKeepsItsDataAcrossRestarts() throws Exception {
+        int kafkaPort = GkmProcess.freePort();
+        int metricsPort = GkmProcess.freePort();
+        int webhookPort = GkmProcess.freePort();
+        Path cert = dataDir.resolve("tls/tls.crt");
+        GkmProcess dev = startDev(kafkaPort, metricsPort, webhookPort);
+        boolean stopped;
         try {
+            List<String> first = dev.startup();
             assertThat(first).anyMatch(l -> l.startsWith("kafka     127.0.0.1:" + kafkaPort));
-            assertThat(first).anyMatch(l -> l.contains("8 created now"));
-            assertThat(first).anyMatch(l -> l.contains("none running: ingest, verifier"));
+            assertThat(first).anyMatch(l -> l.contains("9 created now"));
+            assertThat(first).anyMatch(l -> l.startsWith("tls       made a self-signed certificate for localhost"));
+            assertThat(first).anyMatch(l -> l.startsWith("webhook   https://localhost:" + webhookPort));
+            assertThat(first).anyMatch(l -> l.startsWith("watches   off: no Kubernetes cluster reachable (no kubeconfig at "));
+            assertThat(first).anyMatch(l -> l.equals("stages    ingest running; verifier, dispatcher, "
+                    + "node-consumer, audit do not run as pipeline stages yet"));
             double seconds = first.stream().filter(l -> l.startsWith("ready in ")).findFirst()
                     .map(l -> Double.parseDouble(l.substring(9, l.indexOf(" s")))).orElseThrow();
             System.out.printf("GkmDevIT: gkm dev ready in %.1f s%n", seconds);
 
             String described = topicsDescribe(kafkaPort);
-            assertThat(described).contains("gkm.admissions ", "gkm.nodes ", "gkm.audit-ledger ", "gkm.dlq ")
-                    .doesNotContain("missing:");
+            assertThat(described).contains("gkm.admissions ", "gkm.nodes ", "gkm.audit-ledger ", "gkm.dlq ",
+                    "gkm.ingest.watch-state ").doesNotContain("missing:");
 
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
+
+            HttpClient webhook = Https.trusting(cert);
+            assertThat(webhook.send(Https.get("https://localhost:" + webhookPort + "/healthz"),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+            String uid = UUID.randomUUID().toString();
+            HttpResponse<String> validation = webhook.send(Https.postJson("https://localhost:" + webhookPort
+                    + "/validate-gkm-io-v1alpha1-gkmcache", gkmCacheCreation(uid)), HttpResponse.BodyHandlers.ofString());
+            assertThat(validation.statusCode()).isEqualTo(200);
+            assertThat(validation.body()).contains("\"uid\":\"" + uid + "\"", "\"allowed\":false");
+            List<AdmissionEvent> events = TopicRecords.readAll(Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort,
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), "gkm.admissions").stream()
+                    .map(r -> EventCodec.INSTANCE.decode(r.topic(), r.value(), AdmissionEvent.class))
+                    .filter(e -> e.getRequestUid().equals(uid)).toList();
+            assertThat(events).singleElement().satisfies(e -> {
+                assertThat(e.getDecision()).isEqualTo(Decision.DENIED);
+                assertThat(e.getReason()).isEqualTo("gkm.io/resolvedDigest must be set by mutating webhook");
+                assertThat(e.getResourceKey()).isEqualTo("local/gkm-dev-it/GKMCache/vector-add-cache-rocm");
+            });
         } finally {
-            dev.destroy(); // SIGTERM, as Ctrl-C or kubelet would
+            stopped = dev.stop(Duration.ofSeconds(60));
         }
-        assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("gkm dev stops on SIGTERM").isTrue();
+        assertThat(stopped).as("gkm dev stops on SIGTERM").isTrue();
         assertThat(dev.exitValue()).isIn(0, 143);
+        assertThat(dev.rest()).contains("stopping");
         assertThat(dataDir.resolve("kafka/meta.properties")).exists();
+        byte[] certificate = Files.readAllBytes(cert);
 
-        List<String> second = new ArrayList<>();
-        Process again = startDev(kafkaPort, metricsPort, second);
+        GkmProcess again = startDev(kafkaPort, metricsPort, webhookPort);
         try {
-            assertThat(second).anyMatch(l -> l.contains("(0 created now)"));
+            assertThat(again.startup()).anyMatch(l -> l.contains("(0 created now)"));
+            assertThat(again.startup()).anyMatch(l -> l.startsWith("tls       reusing the self-signed certificate"));
+            assertThat(Files.readAllBytes(cert)).isEqualTo(certificate);
         } finally {
-            again.destroy();
-            assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(again.stop(Duration.ofSeconds(60))).isTrue();
         }
     }
 
-    private Process startDev(int kafkaPort, int metricsPort, List<String> lines) throws IOException {
-        Path jar = Path.of("target", "gkm.jar");
-        assertThat(jar).as("the shaded jar is built in the package phase").exists();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "dev").redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("GKM_DEV_KAFKA_PORT", String.valueOf(kafkaPort));
-        env.put("GKM_DEV_DATA_DIR", dataDir.toString());
-        env.put("GKM_METRICS_PORT", String.valueOf(metricsPort));
-        Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        String line;
-        while ((line = out.readLine()) != null) {
-            lines.add(line);
-            if (line.startsWith("ready in ")) {
-                drain(out);
-                return p;
-            }
-            if (System.nanoTime() > deadline) {
-                break;
-            }
-        }
-        p.destroyForcibly();
-        throw new AssertionError("gkm dev did not get ready; it printed:\n" + String.join("\n", lines));
+    private GkmProcess startDev(int kafkaPort, int metricsPort, int webhookPort) throws Exception {
+        return GkmProcess.start(List.of("dev"), Map.of(
+                "GKM_DEV_KAFKA_PORT", String.valueOf(kafkaPort),
+                "GKM_DEV_DATA_DIR", dataDir.toString(),
+                "GKM_METRICS_PORT", String.valueOf(metricsPort),
+                "GKM_WEBHOOK_PORT", String.valueOf(webhookPort),
+                "KUBECONFIG", dataDir.resolve("no-such-kubeconfig").toString()), "ready in ");
     }
 
-    /** Keeps reading the child's output so it never blocks on a full pipe. */
-    private static void drain(BufferedReader out) {
-        Thread t = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discarded
-                }
-            } catch (IOException closed) {
-                // the process ended
-            }
-        });
-        t.setDaemon(true);
-        t.start();
+    /** A GKMCache CREATE as the API server sends it, without the digest annotation the mutating webhook sets. */
+    private static String gkmCacheCreation(String uid) {
+        return """
+                {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"%s",
+                 "kind":{"group":"gkm.io","version":"v1alpha1","kind":"GKMCache"},
+                 "resource":{"group":"gkm.io","version":"v1alpha1","resource":"gkmcaches"},
+                 "name":"vector-add-cache-rocm","namespace":"gkm-dev-it","operation":"CREATE",
+                 "userInfo":{"username":"gkm-dev-it","groups":["system:authenticated"]},
+                 "object":{"apiVersion":"gkm.io/v1alpha1","kind":"GKMCache",
+                  "metadata":{"name":"vector-add-cache-rocm","namespace":"gkm-dev-it"},
+                  "spec":{"image":"quay.io/gkm/cache-examples:vector-add-cache-rocm"}},
+                 "oldObject":null,"dryRun":false}}
+                """.formatted(uid);
     }
 
     private static String topicsDescribe(int kafkaPort) {
@@ -117,11 +126,4 @@ class GkmDevIT {
         assertThat(cl.execute("topics", "describe", "--bootstrap", "127.0.0.1:" + kafkaPort)).isZero();
         return out.toString();
     }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
 }

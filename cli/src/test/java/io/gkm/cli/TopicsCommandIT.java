@@ -34,12 +34,13 @@ class TopicsCommandIT {
 
         String described = run("topics", "describe", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", prefix);
         for (String t : new String[] {"admissions", "resources", "verifications", "install-results", "nodes",
-                "audit", "audit-ledger", "dlq"}) {
+                "audit", "audit-ledger", "dlq", "ingest.watch-state"}) {
             assertThat(described).contains(prefix + t + " ");
         }
         assertThat(described).containsPattern(prefix.replace(".", "\\.") + "resources\\s+4\\s+1")
                 .containsPattern(prefix.replace(".", "\\.") + "nodes\\s+.*cleanup.policy=compact")
-                .containsPattern(prefix.replace(".", "\\.") + "audit-ledger\\s+.*retention.ms=-1");
+                .containsPattern(prefix.replace(".", "\\.") + "audit-ledger\\s+.*retention.ms=-1")
+                .containsPattern(prefix.replace(".", "\\.") + "ingest\\.watch-state\\s+4\\s+1\\s+.*cleanup.policy=compact");
     }
 
     @Test

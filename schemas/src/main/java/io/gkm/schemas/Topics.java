@@ -118,6 +118,15 @@ public final class Topics {
     }
 
     /**
+     * Ingest's own state: per resource key, the last ResourceEvent its watches published (a
+     * tombstone once the resource is deleted), so that a restarted ingest finds what was deleted
+     * while it was down.
+     */
+    public String ingestWatchState() {
+        return prefix + "ingest.watch-state";
+    }
+
+    /**
      * The jobs topic of one node: {@code <prefix>jobs.<cluster>.<node>}, each character Kafka does
      * not allow replaced by {@code _}. A name longer than {@value #MAX_NAME_LENGTH} characters is
      * cut to {@value #MAX_NAME_LENGTH} and ends in {@code -} plus the first {@value #HASH_LENGTH} hex
@@ -160,7 +169,8 @@ public final class Topics {
      * The fixed topics with their settings: the resource topics (admissions, resources,
      * verifications, install-results) and audit and dlq share the partition count; nodes is
      * compacted; audit keeps 90 days; audit-ledger has one partition (one hash chain) and is kept
-     * forever; dlq keeps 30 days. Jobs topics are per node: {@link #jobsTopic}.
+     * forever; dlq keeps 30 days; ingest.watch-state is compacted and partitioned like the resource
+     * topics. Jobs topics are per node: {@link #jobsTopic}.
      */
     public List<TopicSpec> pipelineTopics() {
         Map<String, String> nodes = base();
@@ -172,6 +182,8 @@ public final class Topics {
         ledger.put("retention.bytes", "-1");
         Map<String, String> dlq = base();
         dlq.put("retention.ms", Long.toString(DLQ_RETENTION_MS));
+        Map<String, String> watchState = base();
+        watchState.put("cleanup.policy", "compact");
         return List.of(
                 new TopicSpec(admissions(), partitions, replication, base()),
                 new TopicSpec(resources(), partitions, replication, base()),
@@ -180,7 +192,8 @@ public final class Topics {
                 new TopicSpec(nodes(), partitions, replication, nodes),
                 new TopicSpec(audit(), partitions, replication, audit),
                 new TopicSpec(auditLedger(), 1, replication, ledger),
-                new TopicSpec(dlq(), partitions, replication, dlq));
+                new TopicSpec(dlq(), partitions, replication, dlq),
+                new TopicSpec(ingestWatchState(), partitions, replication, watchState));
     }
 
     /** With three or more replicas a write must reach two of them. */

@@ -14,9 +14,9 @@ class TopicsTest {
     @Test
     void fixedTopicNamesUseTheDefaultPrefix() {
         assertThat(List.of(topics.admissions(), topics.resources(), topics.verifications(), topics.installResults(),
-                topics.nodes(), topics.audit(), topics.auditLedger(), topics.dlq()))
+                topics.nodes(), topics.audit(), topics.auditLedger(), topics.dlq(), topics.ingestWatchState()))
                 .containsExactly("gkm.admissions", "gkm.resources", "gkm.verifications", "gkm.install-results",
-                        "gkm.nodes", "gkm.audit", "gkm.audit-ledger", "gkm.dlq");
+                        "gkm.nodes", "gkm.audit", "gkm.audit-ledger", "gkm.dlq", "gkm.ingest.watch-state");
     }
 
     @Test
@@ -82,7 +82,7 @@ class TopicsTest {
         Map<String, TopicSpec> specs = new Topics("gkm.", 12, (short) 1).pipelineTopics().stream()
                 .collect(Collectors.toMap(TopicSpec::name, s -> s));
 
-        assertThat(specs).hasSize(8);
+        assertThat(specs).hasSize(9);
         for (String resourceTopic : List.of("gkm.admissions", "gkm.resources", "gkm.verifications", "gkm.install-results")) {
             assertThat(specs.get(resourceTopic).partitions()).as(resourceTopic).isEqualTo(12);
             assertThat(specs.get(resourceTopic).replicationFactor()).isEqualTo((short) 1);
@@ -92,6 +92,8 @@ class TopicsTest {
         assertThat(specs.get("gkm.audit-ledger").configs()).containsEntry("retention.ms", "-1");
         assertThat(specs.get("gkm.audit-ledger").partitions()).isEqualTo(1);
         assertThat(specs.get("gkm.dlq").configs()).containsEntry("retention.ms", Long.toString(30L * 24 * 3600 * 1000));
+        assertThat(specs.get("gkm.ingest.watch-state").configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(specs.get("gkm.ingest.watch-state").partitions()).isEqualTo(12);
         assertThat(specs.get("gkm.resources").configs()).doesNotContainKey("min.insync.replicas");
     }
 

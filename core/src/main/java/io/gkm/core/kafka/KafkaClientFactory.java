@@ -26,6 +26,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * instead of failing the poll.
  */
 public final class KafkaClientFactory {
+    /** Stages batch: a few milliseconds of linger cost nothing against their poll loop. */
+    private static final int STAGE_LINGER_MS = 5;
+
     private final Map<String, Object> common;
 
     public KafkaClientFactory(String bootstrapServers, Map<String, String> passThrough) {
@@ -59,22 +62,27 @@ public final class KafkaClientFactory {
 
     /** A transactional, idempotent producer; call {@code initTransactions()} before use. */
     public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId, int transactionTimeoutMs) {
-        Map<String, Object> p = producerProperties(transactionalId);
+        Map<String, Object> p = producerProperties(transactionalId, STAGE_LINGER_MS);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, transactionTimeoutMs);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** An idempotent, non-transactional producer (for edges such as the webhook). */
+    /**
+     * An idempotent, non-transactional producer for edges that answer only once Kafka acknowledged,
+     * such as the admission webhook. It sends each record at once ({@code linger.ms} 0): a linger
+     * would be added to every answer, and under load records batch anyway while earlier produce
+     * requests are in flight. {@code GKM_KAFKA_LINGER_MS} still overrides it.
+     */
     public KafkaProducer<String, byte[]> producer(String clientId) {
-        return new KafkaProducer<>(producerProperties(clientId), new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(producerProperties(clientId, 0), new StringSerializer(), new ByteArraySerializer());
     }
 
-    private Map<String, Object> producerProperties(String clientId) {
+    private Map<String, Object> producerProperties(String clientId, int lingerMs) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         p.putAll(common); // pass-through may tune the above, never the serializers
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         return p;

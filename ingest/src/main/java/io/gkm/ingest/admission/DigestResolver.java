@@ -1,22 +1,15 @@
 package io.gkm.ingest.admission;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Resolves an image reference to the digest of its manifest in the registry, with the registry
  * credentials of the process (docker config). Used only when Kyverno verification is disabled, as
- * GKM does. Implemented by the verifier's registry client.
+ * GKM does. Implemented with the verifier's registry client by
+ * {@link io.gkm.ingest.webhook.RegistryDigestResolver}.
  */
 public interface DigestResolver {
-    /**
-     * Until a registry client is wired in: every resolution fails, so with verification disabled
-     * every GKMCache is refused with GKM's "image digest resolution failed" message.
-     */
-    DigestResolver UNAVAILABLE = (image, budget) -> CompletableFuture.failedFuture(new IllegalStateException(
-            "no registry client is configured in ingest, so tags cannot be resolved; keep Kyverno verification enabled"));
-
     /**
      * @param image a tag or digest reference, as in {@code spec.image}
      * @param budget how long the look-up may take in all

@@ -63,7 +63,7 @@ public final class ResourcePublisher implements AutoCloseable {
         this.producer = producer;
         this.emitter = emitter;
         this.topics = topics;
-        this.stateTopic = WatchStateTopic.name(topics);
+        this.stateTopic = topics.ingestWatchState();
         this.state = state;
         this.clock = clock;
         this.retryBackoff = retryBackoff;

@@ -40,7 +40,7 @@ public final class ResourceWatches implements AutoCloseable {
     public static ResourceWatches start(KubernetesClient kubernetes, KafkaClientFactory kafka, Emitter emitter,
                                         Settings settings, Clock clock) {
         Topics topics = settings.topics();
-        String stateTopic = WatchStateTopic.name(topics);
+        String stateTopic = topics.ingestWatchState();
         try (Admin admin = kafka.admin("gkm-ingest-watch-admin")) {
             new TopicAdmin(admin).create(List.of(WatchStateTopic.spec(topics)));
         }

@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compacted topic {@code <prefix>ingest.watch-state}: per resource key, the last ResourceEvent
- * the watches published, or a tombstone once the resource is deleted (see the package doc).
+ * The compacted topic {@code <prefix>ingest.watch-state} ({@link Topics#ingestWatchState()}): per
+ * resource key, the last ResourceEvent the watches published, or a tombstone once the resource is
+ * deleted (see the package doc).
  */
 public final class WatchStateTopic {
     private static final Logger LOG = LoggerFactory.getLogger(WatchStateTopic.class);
@@ -28,18 +29,10 @@ public final class WatchStateTopic {
     private WatchStateTopic() {
     }
 
-    public static String name(Topics topics) {
-        return topics.prefix() + "ingest.watch-state";
-    }
-
-    /** Compacted, so it holds one record per live resource; partitions as the resource topics. */
+    /** Its settings, as {@code gkm topics create} makes it (compacted, partitioned like the resource topics). */
     public static TopicSpec spec(Topics topics) {
-        Map<String, String> configs = new HashMap<>();
-        configs.put("cleanup.policy", "compact");
-        if (topics.replication() >= 3) {
-            configs.put("min.insync.replicas", "2");
-        }
-        return new TopicSpec(name(topics), topics.partitions(), topics.replication(), configs);
+        return topics.pipelineTopics().stream().filter(t -> t.name().equals(topics.ingestWatchState())).findFirst()
+                .orElseThrow();
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -59,8 +60,13 @@ public final class CacheWebhook {
         this.clock = clock;
     }
 
-    /** Answers a request body sent to {@code path}. Never fails: every outcome is an answer. */
-    public CompletionStage<WebhookAnswer> admit(WebhookPath path, byte[] body) {
+    /**
+     * Answers a request body sent to {@code path}. Never fails: every outcome is an answer.
+     *
+     * @param answering runs the work after the decision is recorded (the answer, the metrics), so
+     *     that it is not done on Kafka's network thread, which acknowledges every decision
+     */
+    public CompletionStage<WebhookAnswer> admit(WebhookPath path, byte[] body, Executor answering) {
         Instant start = clock.instant();
         ParsedReview parsed = AdmissionReviews.parse(body, path, settings.cluster());
         if (parsed instanceof ParsedReview.Unreadable unreadable) {
@@ -75,7 +81,7 @@ public final class CacheWebhook {
         }
         AdmissionCall call = ((ParsedReview.Call) parsed).call();
         return decide(path, call)
-                .thenCompose(decision -> recordAndAnswer(path, call, decision, start))
+                .thenCompose(decision -> recordAndAnswer(path, call, decision, start, answering))
                 .exceptionally(e -> failed(call, unwrap(e)));
     }
 
@@ -107,11 +113,12 @@ public final class CacheWebhook {
     }
 
     private CompletableFuture<WebhookAnswer> recordAndAnswer(WebhookPath path, AdmissionCall call,
-                                                             AdmissionDecision decision, Instant start) {
+                                                             AdmissionDecision decision, Instant start,
+                                                             Executor answering) {
         Duration timeout = settings.auditTimeout();
         return recorder.record(admissionEvent(call, decision), auditEntry(path, call, decision))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((ok, error) -> {
+                .handleAsync((ok, error) -> {
                     AdmissionDecision answered = decision;
                     if (error != null) {
                         metrics.unrecorded(path);
@@ -128,7 +135,7 @@ public final class CacheWebhook {
                     }
                     metrics.decided(path, answered, Duration.between(start, clock.instant()));
                     return WebhookAnswer.review(AdmissionReviews.answer(call.uid(), answered, call.object()));
-                });
+                }, answering);
     }
 
     /** A bug must not become a 5xx: the API server gets a well-formed denial with the reason. */

@@ -13,6 +13,7 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.X509KeyManager;
@@ -40,6 +41,18 @@ public final class TlsMaterial {
      * @throws IllegalArgumentException saying which file is unreadable or that the key does not match
      */
     public static TlsMaterial read(Vertx vertx, Path certFile, Path keyFile) {
+        return readIfChanged(vertx, certFile, keyFile, null).orElseThrow();
+    }
+
+    /**
+     * Reads and checks a pair unless both files still hold what {@code current} was read from: then
+     * empty, having only hashed the bytes (parsing a key and checking it against its certificate
+     * costs far more, and the files are polled). Blocking (file I/O).
+     *
+     * @param current the pair served now; null reads in any case
+     * @throws IllegalArgumentException saying which file is unreadable or that the key does not match
+     */
+    public static Optional<TlsMaterial> readIfChanged(Vertx vertx, Path certFile, Path keyFile, TlsMaterial current) {
         byte[] cert;
         byte[] key;
         try {
@@ -48,6 +61,10 @@ public final class TlsMaterial {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the webhook's TLS files " + certFile + " and " + keyFile
                     + ": " + e, e);
+        }
+        byte[] fingerprint = sha256(cert, key);
+        if (current != null && Arrays.equals(fingerprint, current.fingerprint)) {
+            return Optional.empty();
         }
         PemKeyCertOptions options = new PemKeyCertOptions().setCertValue(Buffer.buffer(cert)).setKeyValue(Buffer.buffer(key));
         X509KeyManager keyManager;
@@ -69,7 +86,7 @@ public final class TlsMaterial {
                 throw new IllegalArgumentException("the private key in " + keyFile + " does not belong to the certificate "
                         + leaf.getSubjectX500Principal() + " in " + certFile + " (a rotation half done?)");
             }
-            return new TlsMaterial(options, leaf, sha256(cert, key));
+            return Optional.of(new TlsMaterial(options, leaf, fingerprint));
         }
         throw new IllegalArgumentException(keyFile + " holds no RSA, EC or EdDSA private key for " + certFile);
     }
@@ -81,11 +98,6 @@ public final class TlsMaterial {
     /** The certificate presented to clients. */
     public X509Certificate certificate() {
         return certificate;
-    }
-
-    /** Whether both files hold what they held when {@code other} was read. */
-    public boolean sameFilesAs(TlsMaterial other) {
-        return other != null && Arrays.equals(fingerprint, other.fingerprint);
     }
 
     private static X509KeyManager x509(KeyManager[] managers) {

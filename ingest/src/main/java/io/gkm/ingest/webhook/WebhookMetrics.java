@@ -1,15 +1,24 @@
 package io.gkm.ingest.webhook;
 
 import io.gkm.ingest.admission.AdmissionDecision;
+import io.gkm.ingest.admission.Check;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The webhook's Prometheus meters. */
 public final class WebhookMetrics {
+    /** The tags of one decision counter. */
+    private record DecisionTags(WebhookPath path, boolean allowed, Check check) {
+    }
+
     private final MeterRegistry registry;
     private final Timer duration;
+    /** Looked up once per tag combination, not built and registered again for every decision. */
+    private final Map<DecisionTags, Counter> decisions = new ConcurrentHashMap<>();
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -19,12 +28,13 @@ public final class WebhookMetrics {
     }
 
     void decided(WebhookPath path, AdmissionDecision decision, Duration took) {
-        Counter.builder("gkm.ingest.admissions")
-                .description("Admission decisions answered")
-                .tag("webhook", path.webhook()).tag("kind", path.kind().kind())
-                .tag("decision", decision.allowed() ? "allowed" : "denied")
-                .tag("check", decision.check().name())
-                .register(registry).increment();
+        decisions.computeIfAbsent(new DecisionTags(path, decision.allowed(), decision.check()), tags ->
+                Counter.builder("gkm.ingest.admissions")
+                        .description("Admission decisions answered")
+                        .tag("webhook", path.webhook()).tag("kind", path.kind().kind())
+                        .tag("decision", tags.allowed() ? "allowed" : "denied")
+                        .tag("check", tags.check().name())
+                        .register(registry)).increment();
         duration.record(took);
     }
 

@@ -183,7 +183,7 @@ public final class WebhookServer {
         byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         CompletionStage<WebhookAnswer> answer;
         try {
-            answer = webhook.admit(path, body);
+            answer = webhook.admit(path, body, command -> context.runOnContext(v -> command.run()));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -220,22 +220,21 @@ public final class WebhookServer {
     }
 
     private void reloadTls() {
-        vertx.executeBlocking(() -> TlsMaterial.read(vertx, options.certFile(), options.keyFile()))
-                .onSuccess(tls -> {
-                    if (tls.sameFilesAs(served)) {
-                        return;
-                    }
-                    server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(tls.keyCertOptions()))
-                            .onSuccess(updated -> {
-                                served = tls;
-                                lastRejection = null;
-                                metrics.tlsReload(true);
-                                LOG.info("webhook now serves certificate {} (valid until {})",
-                                        tls.certificate().getSubjectX500Principal(), tls.certificate().getNotAfter());
-                            })
-                            .onFailure(e -> rejected("the server refused the new pair: " + e.getMessage()));
-                })
+        vertx.executeBlocking(() -> TlsMaterial.readIfChanged(vertx, options.certFile(), options.keyFile(), served))
+                .onSuccess(changed -> changed.ifPresent(this::serve))
                 .onFailure(e -> rejected(e.getMessage()));
+    }
+
+    private void serve(TlsMaterial tls) {
+        server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(tls.keyCertOptions()))
+                .onSuccess(updated -> {
+                    served = tls;
+                    lastRejection = null;
+                    metrics.tlsReload(true);
+                    LOG.info("webhook now serves certificate {} (valid until {})",
+                            tls.certificate().getSubjectX500Principal(), tls.certificate().getNotAfter());
+                })
+                .onFailure(e -> rejected("the server refused the new pair: " + e.getMessage()));
     }
 
     /** Keeps serving the old pair; says so once per distinct problem, not every interval. */

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** The real webhook (server, admission, recorder on a real Kafka producer) and a real HTTPS client for it. */
@@ -25,25 +26,34 @@ final class RunningWebhook implements AutoCloseable {
     static final String CLUSTER = "test";
 
     /** How to run it. */
-    record Config(String bootstrapServers, Topics topics, KyvernoVerification verification, Duration auditTimeout,
-                  boolean auditRequired, Duration bodyTimeout, Duration tlsReloadInterval) {
+    record Config(String bootstrapServers, Topics topics, KyvernoVerification verification, DigestResolver resolver,
+                  Duration auditTimeout, boolean auditRequired, Duration bodyTimeout, Duration tlsReloadInterval) {
+        /** With Kyverno verification enabled, which never asks a registry. */
         static Config of(String bootstrapServers, Topics topics) {
-            return new Config(bootstrapServers, topics, KyvernoVerification.ENABLED, Duration.ofSeconds(2), false,
-                    Duration.ofSeconds(5), Duration.ofSeconds(10));
+            return new Config(bootstrapServers, topics, KyvernoVerification.ENABLED, NO_REGISTRY, Duration.ofSeconds(2),
+                    false, Duration.ofSeconds(5), Duration.ofSeconds(10));
         }
 
         Config withAudit(Duration timeout, boolean required) {
-            return new Config(bootstrapServers, topics, verification, timeout, required, bodyTimeout, tlsReloadInterval);
+            return new Config(bootstrapServers, topics, verification, resolver, timeout, required, bodyTimeout,
+                    tlsReloadInterval);
         }
 
         Config withTimeouts(Duration body, Duration tlsReload) {
-            return new Config(bootstrapServers, topics, verification, auditTimeout, auditRequired, body, tlsReload);
+            return new Config(bootstrapServers, topics, verification, resolver, auditTimeout, auditRequired, body,
+                    tlsReload);
         }
 
-        Config withVerification(KyvernoVerification v) {
-            return new Config(bootstrapServers, topics, v, auditTimeout, auditRequired, bodyTimeout, tlsReloadInterval);
+        /** Kyverno verification disabled: tags resolved by {@code r}. */
+        Config resolvingTagsWith(DigestResolver r) {
+            return new Config(bootstrapServers, topics, KyvernoVerification.DISABLED, r, auditTimeout, auditRequired,
+                    bodyTimeout, tlsReloadInterval);
         }
     }
+
+    /** For tests that never resolve a tag: says so if one does. */
+    static final DigestResolver NO_REGISTRY = (image, budget) -> CompletableFuture.failedFuture(
+            new IllegalStateException("this test's webhook has no registry; resolve tags with Config.resolvingTagsWith"));
 
     final Vertx vertx;
     final WebhookServer server;
@@ -64,7 +74,7 @@ final class RunningWebhook implements AutoCloseable {
         this.tls = tls;
         this.recorder = recorder;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(TestTls.trusting(tls.certificate())).connectTimeout(Duration.ofSeconds(2)).build();
+                .sslContext(TestTls.trusting(tls.certificate())).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     static RunningWebhook start(Path dir, Config config) throws Exception {
@@ -78,7 +88,7 @@ final class RunningWebhook implements AutoCloseable {
         AdmissionRecorder recorder = new AdmissionRecorder(
                 new KafkaClientFactory(config.bootstrapServers(), Map.of()).producer("gkm-ingest-webhook-it"),
                 emitter, config.topics());
-        CacheWebhook webhook = new CacheWebhook(new CacheAdmission(config.verification()), DigestResolver.UNAVAILABLE,
+        CacheWebhook webhook = new CacheWebhook(new CacheAdmission(config.verification()), config.resolver(),
                 recorder, metrics, new CacheWebhook.Settings(CLUSTER, config.auditTimeout(), config.auditRequired()),
                 Clock.systemUTC());
         Vertx vertx = Vertx.vertx();

@@ -1,0 +1,143 @@
+package io.gkm.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gkm.core.config.ConfigException;
+import io.gkm.core.config.GkmConfig;
+import io.gkm.core.config.Setting;
+import io.gkm.core.config.Settings;
+import io.gkm.core.kafka.KafkaClientFactory;
+import io.gkm.core.kafka.TopicAdmin;
+import io.gkm.core.metrics.MetricsServer;
+import io.gkm.ingest.Ingest;
+import io.gkm.ingest.IngestSettings;
+import io.gkm.ingest.watch.KubernetesAccess;
+import io.gkm.schemas.Topics;
+import io.gkm.verifier.oci.RegistrySettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Runs ingest: GKM's admission webhook (HTTPS) recording every decision on Kafka, and the watches",
+                "of GKMCache and ClusterGKMCache, against the cluster of the kubeconfig (KUBECONFIG, else",
+                "~/.kube/config) or, in a pod, of its service account. The pipeline topics must exist",
+                "(gkm topics create). SIGTERM or Ctrl-C stops it cleanly. Exits 2 on bad configuration."})
+final class IngestCommand extends ConfiguredCommand implements Callable<Integer> {
+    /** Every setting ingest reads: the shared ones, the webhook's and watches', the registry's. */
+    static final List<Setting<?>> SETTINGS = Stream.of(Settings.all(), IngestSettings.all(), RegistrySettings.all())
+            .flatMap(List::stream).toList();
+
+    /** How long the API server has to answer before ingest gives up starting. */
+    static final Duration API_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration FAILURE_CHECK = Duration.ofSeconds(1);
+
+    @Override
+    List<Setting<?>> settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<String> problems = new ArrayList<>(tlsProblems());
+        GkmConfig config = null;
+        try {
+            config = config();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        Optional<KubernetesAccess.Target> target = Optional.empty();
+        try {
+            target = KubernetesAccess.configured(env);
+            if (target.isEmpty()) {
+                problems.add("Kubernetes: " + KubernetesAccess.notConfigured(env));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("Kubernetes: " + e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        KubernetesAccess.Target api = target.orElseThrow();
+        KubernetesAccess.unanswered(api, API_TIMEOUT).ifPresent(reason -> {
+            throw new IllegalStateException("cannot watch the cluster: " + reason);
+        });
+        return run(config, api);
+    }
+
+    private int run(GkmConfig config, KubernetesAccess.Target api) throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        KafkaClientFactory kafka = KafkaClientFactory.from(config);
+        PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+        Ingest.Wiring wiring = new Ingest.Wiring(config, IngestSettings.kyvernoVerification(config, env),
+                new Ingest.TlsFiles(config.get(IngestSettings.WEBHOOK_TLS_CERT), config.get(IngestSettings.WEBHOOK_TLS_KEY)),
+                kafka, existingTopics(config, kafka), registry);
+        try (StopSignal stop = StopSignal.install("ingest");
+             KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(api.config()).build();
+             Ingest ingest = Ingest.start(wiring, Optional.of(kubernetes));
+             MetricsServer metrics = DevCommand.startMetrics(config, registry)) {
+            out.printf("webhook   https://%s:%d (Kyverno verification %s)%n", config.get(IngestSettings.WEBHOOK_HOST),
+                    ingest.webhookPort(), wiring.verification().enabled() ? "on" : "off: tags resolved in the registry");
+            out.printf("watches   %s%n", watchLine(config, api));
+            out.printf("kafka     %s (topics with prefix '%s')%n", config.get(Settings.KAFKA_BOOTSTRAP_SERVERS),
+                    wiring.topics().prefix());
+            out.printf("metrics   %s%n", metrics == null ? "off (GKM_METRICS_PORT=0)"
+                    : "http://" + config.get(Settings.METRICS_HOST) + ":" + metrics.port() + "/metrics");
+            out.println("ready; SIGTERM or Ctrl-C stops");
+            out.flush();
+            while (!stop.await(FAILURE_CHECK)) {
+                if (ingest.failure().isPresent()) {
+                    throw ingest.failure().get();
+                }
+            }
+            out.println("stopping");
+            out.flush();
+        }
+        return 0;
+    }
+
+    static String watchLine(GkmConfig config, KubernetesAccess.Target api) {
+        return "GKMCache in " + config.find(IngestSettings.WATCH_NAMESPACES).map(ns -> "namespaces " + String.join(", ", ns))
+                .orElse("all namespaces") + " and ClusterGKMCache, of " + api.describe();
+    }
+
+    /** The pipeline topics as configured, checked to exist: ingest writes admissions, audit and resources. */
+    private static Topics existingTopics(GkmConfig config, KafkaClientFactory kafka) {
+        try (Admin admin = kafka.admin("gkm-ingest-topics")) {
+            TopicAdmin topicAdmin = new TopicAdmin(admin);
+            Topics topics = TopicsCommand.pipelineTopics(config, topicAdmin);
+            List<String> present = topicAdmin.list(topics.prefix());
+            List<String> missing = Stream.of(topics.admissions(), topics.audit(), topics.resources())
+                    .filter(t -> !present.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("topics " + String.join(", ", missing) + " do not exist on "
+                        + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS) + "; create them: gkm topics create");
+            }
+            return topics;
+        }
+    }
+
+    /** The webhook serves HTTPS only: both files must be given and readable. */
+    private List<String> tlsProblems() {
+        List<String> problems = new ArrayList<>();
+        for (Setting<?> file : List.of(IngestSettings.WEBHOOK_TLS_CERT, IngestSettings.WEBHOOK_TLS_KEY)) {
+            String text = givenText(file);
+            if (text == null) {
+                problems.add(file.envVar() + " (" + file.flag() + "): not set; the webhook serves HTTPS only, "
+                        + "give it a PEM file (e.g. from the Secret of a cert-manager Certificate)");
+            } else if (!Files.isReadable(Path.of(text))) {
+                problems.add(file.envVar() + " (" + file.flag() + "): cannot read " + text);
+            }
+        }
+        return problems;
+    }
+}

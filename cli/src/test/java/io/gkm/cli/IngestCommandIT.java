@@ -1,0 +1,110 @@
+package io.gkm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.gkm.cli.dev.DevTls;
+import io.gkm.ingest.model.GKMCache;
+import io.gkm.schemas.EventCodec;
+import io.gkm.schemas.event.ChangeType;
+import io.gkm.schemas.event.ResourceEvent;
+import io.gkm.testkit.Fixtures;
+import io.gkm.testkit.KafkaCluster;
+import io.gkm.testkit.WithKafka;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the built jar as a pod would ({@code java -jar gkm.jar ingest}) against a Kubernetes API
+ * (fabric8's mock server, CRUD mode) named by a kubeconfig and a real broker; stops it with SIGTERM.
+ */
+@WithKafka
+@EnableKubernetesMockClient(crud = true, https = false)
+class IngestCommandIT {
+    KubernetesClient client;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void ingestServesTheWebhookPublishesWatchEventsAndStopsCleanlyOnSigterm(KafkaCluster kafka) throws Exception {
+        String prefix = kafka.uniqueName("ingest") + ".";
+        assertThat(Gkm.commandLine(Map.of()).execute("topics", "create", "--bootstrap", kafka.bootstrapServers(),
+                "--topic-prefix", prefix, "--topic-partitions", "1")).isZero();
+        DevTls.Pair tls = DevTls.inDirectory(dir.resolve("tls"), Clock.systemUTC());
+        int webhookPort = GkmProcess.freePort();
+        GkmProcess ingest = GkmProcess.start(List.of("ingest"), Map.of(
+                "KUBECONFIG", kubeconfig().toString(),
+                "GKM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "GKM_TOPIC_PREFIX", prefix,
+                "GKM_CLUSTER", "it",
+                "GKM_WEBHOOK_PORT", String.valueOf(webhookPort),
+                "GKM_WEBHOOK_TLS_CERT", tls.cert().toString(),
+                "GKM_WEBHOOK_TLS_KEY", tls.key().toString(),
+                "GKM_METRICS_PORT", "0"), "ready;");
+        boolean stopped;
+        try {
+            assertThat(ingest.startup()).anyMatch(l -> l.startsWith("webhook   https://127.0.0.1:" + webhookPort
+                    + " (Kyverno verification on)"));
+            assertThat(ingest.startup()).anyMatch(l -> l.startsWith("watches   GKMCache in all namespaces and ClusterGKMCache, of "
+                    + client.getConfiguration().getMasterUrl()));
+            HttpResponse<String> health = Https.trusting(tls.cert()).send(
+                    Https.get("https://localhost:" + webhookPort + "/healthz"), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+
+            client.resource(example()).create();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !resourceEvents(kafka, prefix).isEmpty());
+            ResourceEvent event = resourceEvents(kafka, prefix).get(0);
+            assertThat(event.getChangeType()).isEqualTo(ChangeType.ADDED);
+            assertThat(event.getResourceKey()).isEqualTo("it/gkm-test-ns-scoped-1/GKMCache/vector-add-cache-rocm-1");
+        } finally {
+            stopped = ingest.stop(Duration.ofSeconds(60));
+        }
+        assertThat(stopped).as("gkm ingest stops on SIGTERM").isTrue();
+        assertThat(ingest.exitValue()).isIn(0, 143);
+        assertThat(ingest.rest()).as("output after ready").contains("stopping");
+    }
+
+    private Path kubeconfig() throws Exception {
+        return Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: %s
+                users:
+                - name: it
+                  user:
+                    token: not-checked
+                contexts:
+                - name: mock
+                  context:
+                    cluster: mock
+                    user: it
+                current-context: mock
+                """.formatted(client.getConfiguration().getMasterUrl()));
+    }
+
+    private GKMCache example() throws Exception {
+        try (InputStream in = Files.newInputStream(Fixtures.path("gkm/examples/namespace/11-gkmcache.yaml"))) {
+            return client.getKubernetesSerialization().unmarshal(in, GKMCache.class);
+        }
+    }
+
+    private static List<ResourceEvent> resourceEvents(KafkaCluster kafka, String prefix) {
+        return TopicRecords.readAll(kafka.readCommittedConsumerProps(kafka.uniqueName("g")), prefix + "resources").stream()
+                .map(r -> EventCodec.INSTANCE.decode(r.topic(), r.value(), ResourceEvent.class)).toList();
+    }
+}

@@ -8,12 +8,12 @@ import io.gkm.core.image.ImageReference;
 import io.gkm.testkit.Fixtures;
 import io.gkm.testkit.OciRegistry;
 import io.gkm.testkit.WithOciRegistry;
-import io.gkm.testkit.sigstore.AttachedSignature;
-import io.gkm.testkit.sigstore.SignatureDefect;
-import io.gkm.testkit.sigstore.SignatureFormat;
-import io.gkm.testkit.sigstore.Signing;
-import io.gkm.testkit.sigstore.SigningIdentity;
-import io.gkm.testkit.sigstore.TestSigstore;
+import io.gkm.verifier.sandbox.AttachedSignature;
+import io.gkm.verifier.sandbox.SignatureDefect;
+import io.gkm.verifier.sandbox.SignatureFormat;
+import io.gkm.verifier.sandbox.Signing;
+import io.gkm.verifier.sandbox.SigningIdentity;
+import io.gkm.verifier.sandbox.SandboxSigstore;
 import io.gkm.verifier.oci.McvImageBuilder;
 import io.gkm.verifier.oci.RegistryClient;
 import java.io.IOException;
@@ -47,7 +47,7 @@ class GkmVerifyIT {
     private static final SigningIdentity V3_SIGNER = SigningIdentity.email("release@gkm.test", "https://oidc.gkm.test");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestSigstore sigstore;
+    private static SandboxSigstore sigstore;
     private static Path policies;
     private static Path trustedRoot;
 
@@ -59,7 +59,7 @@ class GkmVerifyIT {
 
     @BeforeAll
     static void writeTrustedRootAndPolicies(@TempDir Path dir) throws IOException {
-        sigstore = TestSigstore.create();
+        sigstore = SandboxSigstore.create();
         trustedRoot = sigstore.writeTrustedRoot(dir.resolve("trusted_root.json"));
         policies = Files.createDirectories(dir.resolve("policies"));
         seedPolicy("gkmcache-policy-v2.yaml",
@@ -110,7 +110,7 @@ class GkmVerifyIT {
 
     private static AttachedSignature sign(OciRegistry registry, Pushed image, String label, Signing signing) {
         SignatureFormat format = label.equals("cosign-v2") ? SignatureFormat.COSIGN_V2 : SignatureFormat.SIGSTORE_BUNDLE;
-        return sigstore.imageSigner(registry).sign(format, image.repository(), image.digest(), signing);
+        return sigstore.imageSigner(RegistryClient.builder().build(), registry.hostPort()).sign(format, image.repository(), image.digest(), signing);
     }
 
     private static Signing signer(String label) {

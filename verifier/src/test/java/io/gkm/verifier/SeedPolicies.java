@@ -3,7 +3,7 @@ package io.gkm.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gkm.testkit.Fixtures;
-import io.gkm.testkit.sigstore.SigningIdentity;
+import io.gkm.verifier.sandbox.SigningIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

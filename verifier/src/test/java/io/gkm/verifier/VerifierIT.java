@@ -11,11 +11,11 @@ import io.gkm.schemas.event.VerificationResult;
 import io.gkm.testkit.Fixtures;
 import io.gkm.testkit.OciRegistry;
 import io.gkm.testkit.WithOciRegistry;
-import io.gkm.testkit.sigstore.AttachedSignature;
-import io.gkm.testkit.sigstore.ImageSigner;
-import io.gkm.testkit.sigstore.SignatureDefect;
-import io.gkm.testkit.sigstore.Signing;
-import io.gkm.testkit.sigstore.TestSigstore;
+import io.gkm.verifier.sandbox.AttachedSignature;
+import io.gkm.verifier.sandbox.ImageSigner;
+import io.gkm.verifier.sandbox.SignatureDefect;
+import io.gkm.verifier.sandbox.Signing;
+import io.gkm.verifier.sandbox.SandboxSigstore;
 import io.gkm.verifier.oci.McvImageBuilder;
 import io.gkm.verifier.oci.McvLabels;
 import io.gkm.verifier.oci.RegistryClient;
@@ -51,13 +51,13 @@ class VerifierIT {
     private static final Map<String, String> V2 = Map.of(VerdictDecision.SIGNATURE_FORMAT_LABEL, "cosign-v2");
     private static final Map<String, String> V3 = Map.of(VerdictDecision.SIGNATURE_FORMAT_LABEL, "cosign-v3");
 
-    private static TestSigstore sigstore;
+    private static SandboxSigstore sigstore;
     private static List<ClusterPolicy> seedPolicies;
     private static TrustRootSource trustRoot;
 
     @BeforeAll
     static void startSigstoreAndLoadPolicies(@TempDir Path dir) throws Exception {
-        sigstore = TestSigstore.create();
+        sigstore = SandboxSigstore.create();
         trustRoot = TrustRootSource.file(sigstore.writeTrustedRoot(dir.resolve("trusted_root.json")));
         seedPolicies = PolicyLoader.load(SeedPolicies.writeTo(dir.resolve("policies")));
     }
@@ -73,6 +73,10 @@ class VerifierIT {
         return new Pushed(repository, registry.hostPort() + "/" + repository + ":vector-add-cache-rocm", digest);
     }
 
+    private static ImageSigner imageSigner(OciRegistry registry) {
+        return sigstore.imageSigner(RegistryClient.builder().build(), registry.hostPort());
+    }
+
     private static Verifier verifier(RegistryClient client) {
         return verifier(client, seedPolicies);
     }
@@ -85,17 +89,17 @@ class VerifierIT {
         return VerificationRequest.of("it", "GKMCache", "team-a", "vector-add-cache-rocm", labels, image);
     }
 
-    private static io.gkm.testkit.sigstore.SignatureFormat format(Map<String, String> labels) {
-        return labels.equals(V2) ? io.gkm.testkit.sigstore.SignatureFormat.COSIGN_V2
-                : io.gkm.testkit.sigstore.SignatureFormat.SIGSTORE_BUNDLE;
+    private static io.gkm.verifier.sandbox.SignatureFormat format(Map<String, String> labels) {
+        return labels.equals(V2) ? io.gkm.verifier.sandbox.SignatureFormat.COSIGN_V2
+                : io.gkm.verifier.sandbox.SignatureFormat.SIGSTORE_BUNDLE;
     }
 
     private static Signing signer(Map<String, String> labels) {
         return Signing.keyless(labels.equals(V2) ? SeedPolicies.V2_SIGNER : SeedPolicies.V3_SIGNER);
     }
 
-    private static String policyType(io.gkm.testkit.sigstore.SignatureFormat format) {
-        return format == io.gkm.testkit.sigstore.SignatureFormat.COSIGN_V2 ? "Cosign" : "SigstoreBundle";
+    private static String policyType(io.gkm.verifier.sandbox.SignatureFormat format) {
+        return format == io.gkm.verifier.sandbox.SignatureFormat.COSIGN_V2 ? "Cosign" : "SigstoreBundle";
     }
 
     static Stream<Arguments> formats() {
@@ -109,7 +113,7 @@ class VerifierIT {
     void theSeedPolicyVerifiesTheGkmExampleImageSignedInItsFormat(Map<String, String> labels, String policy,
             String rule, SignatureFormat format, OciRegistry registry) {
         Pushed image = pushExample(registry);
-        AttachedSignature signature = sigstore.imageSigner(registry)
+        AttachedSignature signature = imageSigner(registry)
                 .sign(format(labels), image.repository(), image.digest().toString(), signer(labels));
         RegistryClient client = RegistryClient.builder().build();
 
@@ -146,7 +150,7 @@ class VerifierIT {
     void aColdVerificationMakesThisManyRegistryRequests(Map<String, String> labels, String policy, String rule,
             SignatureFormat format, OciRegistry registry) {
         Pushed image = pushExample(registry);
-        sigstore.imageSigner(registry).sign(format(labels), image.repository(), image.digest().toString(),
+        imageSigner(registry).sign(format(labels), image.repository(), image.digest().toString(),
                 signer(labels));
         RegistryClient client = RegistryClient.builder().build();
 
@@ -169,7 +173,7 @@ class VerifierIT {
             String policy, String rule, SignatureFormat format, OciRegistry registry) {
         Pushed image = pushExample(registry);
         Map<String, String> other = labels.equals(V2) ? V3 : V2;
-        sigstore.imageSigner(registry).sign(format(other), image.repository(), image.digest().toString(),
+        imageSigner(registry).sign(format(other), image.repository(), image.digest().toString(),
                 signer(other));
 
         VerificationResult result = verifier(RegistryClient.builder().build()).verify(gkmCache(labels, image.reference()));
@@ -209,7 +213,7 @@ class VerifierIT {
             String check, OciRegistry registry) {
         Map<String, String> labels = Map.of(VerdictDecision.SIGNATURE_FORMAT_LABEL, label);
         Pushed image = pushExample(registry);
-        sigstore.imageSigner(registry).sign(format(labels), image.repository(), image.digest().toString(),
+        imageSigner(registry).sign(format(labels), image.repository(), image.digest().toString(),
                 signer(labels).with(defect));
 
         VerificationResult result = verifier(RegistryClient.builder().build()).verify(gkmCache(labels, image.reference()));
@@ -223,7 +227,7 @@ class VerifierIT {
     @Test
     void aTagMovedToAnotherImageAfterPinningIsRejectedNamingBothDigests(OciRegistry registry) {
         Pushed image = pushExample(registry);
-        sigstore.imageSigner(registry).sign(format(V2), image.repository(), image.digest().toString(), signer(V2));
+        imageSigner(registry).sign(format(V2), image.repository(), image.digest().toString(), signer(V2));
         String pinned = image.reference() + "@" + image.digest();
         Verifier verifier = verifier(RegistryClient.builder().build());
         assertThat(verifier.verify(gkmCache(V2, pinned)).getReasons())
@@ -244,7 +248,7 @@ class VerifierIT {
     @Test
     void aDigestPinnedWithoutTagIsDoubleCheckedAgainstTheOriginalTag(OciRegistry registry) {
         Pushed image = pushExample(registry);
-        sigstore.imageSigner(registry).sign(format(V3), image.repository(), image.digest().toString(), signer(V3));
+        imageSigner(registry).sign(format(V3), image.repository(), image.digest().toString(), signer(V3));
         String pinned = registry.hostPort() + "/" + image.repository() + "@" + image.digest();
         McvImageBuilder.create().build().push(RegistryClient.builder().build(), ImageReference.parse(image.reference()));
         Verifier verifier = verifier(RegistryClient.builder().build());
@@ -316,7 +320,7 @@ class VerifierIT {
     @Test
     void aClusterGkmCacheIsVerifiedWithTheClusterPolicy(OciRegistry registry) {
         Pushed image = pushExample(registry);
-        sigstore.imageSigner(registry).sign(io.gkm.testkit.sigstore.SignatureFormat.COSIGN_V2, image.repository(),
+        imageSigner(registry).sign(io.gkm.verifier.sandbox.SignatureFormat.COSIGN_V2, image.repository(),
                 image.digest().toString(), Signing.keyless(SeedPolicies.CLUSTER_SIGNER));
 
         VerificationResult result = verifier(RegistryClient.builder().build()).verify(VerificationRequest.of("it",
@@ -329,11 +333,11 @@ class VerifierIT {
     }
 
     @ParameterizedTest
-    @EnumSource(io.gkm.testkit.sigstore.SignatureFormat.class)
+    @EnumSource(io.gkm.verifier.sandbox.SignatureFormat.class)
     void aKeyedSignatureVerifiesWithThePolicysPublicKeyAndItsRekorEntry(
-            io.gkm.testkit.sigstore.SignatureFormat format, OciRegistry registry) throws Exception {
+            io.gkm.verifier.sandbox.SignatureFormat format, OciRegistry registry) throws Exception {
         Pushed image = pushExample(registry);
-        AttachedSignature signature = sigstore.imageSigner(registry)
+        AttachedSignature signature = imageSigner(registry)
                 .sign(format, image.repository(), image.digest().toString(), Signing.keyed());
         String policy = TestPolicy.keyed(sigstore.signingPublicKeyPem(), Optional.empty(), false)
                 .replace("imageReferences: [\"*\"]", "imageReferences: [\"*\"]\n          type: " + policyType(format));
@@ -350,7 +354,7 @@ class VerifierIT {
     @Test
     void aKeyedEntryThatIgnoresTheTlogNeedsNoTrustRoot(OciRegistry registry) throws Exception {
         Pushed image = pushExample(registry);
-        sigstore.imageSigner(registry).sign(io.gkm.testkit.sigstore.SignatureFormat.COSIGN_V2, image.repository(),
+        imageSigner(registry).sign(io.gkm.verifier.sandbox.SignatureFormat.COSIGN_V2, image.repository(),
                 image.digest().toString(), Signing.keyed());
         Verifier withoutTrustRoot = Verifier.builder()
                 .policies(PolicyLoader.parse(TestPolicy.keyed(sigstore.signingPublicKeyPem(), Optional.empty(), true),
@@ -366,11 +370,11 @@ class VerifierIT {
     }
 
     @ParameterizedTest
-    @EnumSource(io.gkm.testkit.sigstore.SignatureFormat.class)
+    @EnumSource(io.gkm.verifier.sandbox.SignatureFormat.class)
     void aKeylessEntryWithItsOwnRootsRekorKeyAndCtKeyNeedsNoConfiguredTrustRoot(
-            io.gkm.testkit.sigstore.SignatureFormat format, OciRegistry registry) throws Exception {
+            io.gkm.verifier.sandbox.SignatureFormat format, OciRegistry registry) throws Exception {
         Pushed image = pushExample(registry);
-        sigstore.imageSigner(registry).sign(format, image.repository(), image.digest().toString(), signer(V3));
+        imageSigner(registry).sign(format, image.repository(), image.digest().toString(), signer(V3));
         String policy = TestPolicy.keylessWithOwnTrust(policyType(format), SeedPolicies.V3_SIGNER.issuer(),
                 SeedPolicies.V3_SIGNER.subject(), sigstore.fulcio().chain().stream().map(TestPolicy::pem)
                         .collect(Collectors.joining()),
@@ -389,8 +393,8 @@ class VerifierIT {
     void anEntrysOwnRootsReplaceTheConfiguredOnesSoACaOnlyTheTrustedRootListsIsRejected(OciRegistry registry)
             throws Exception {
         Pushed image = pushExample(registry);
-        sigstore.imageSigner(registry).sign(format(V3), image.repository(), image.digest().toString(), signer(V3));
-        TestSigstore other = TestSigstore.create();
+        imageSigner(registry).sign(format(V3), image.repository(), image.digest().toString(), signer(V3));
+        SandboxSigstore other = SandboxSigstore.create();
         String policy = TestPolicy.keylessWithOwnTrust("SigstoreBundle", SeedPolicies.V3_SIGNER.issuer(),
                 SeedPolicies.V3_SIGNER.subject(), other.fulcio().chain().stream().map(TestPolicy::pem)
                         .collect(Collectors.joining()),
@@ -405,11 +409,11 @@ class VerifierIT {
     }
 
     @ParameterizedTest
-    @EnumSource(io.gkm.testkit.sigstore.SignatureFormat.class)
-    void aKeyedEntryWithItsOwnRekorKeyNeedsNoConfiguredTrustRoot(io.gkm.testkit.sigstore.SignatureFormat format,
+    @EnumSource(io.gkm.verifier.sandbox.SignatureFormat.class)
+    void aKeyedEntryWithItsOwnRekorKeyNeedsNoConfiguredTrustRoot(io.gkm.verifier.sandbox.SignatureFormat format,
             OciRegistry registry) throws Exception {
         Pushed image = pushExample(registry);
-        AttachedSignature signature = sigstore.imageSigner(registry)
+        AttachedSignature signature = imageSigner(registry)
                 .sign(format, image.repository(), image.digest().toString(), Signing.keyed());
         String policy = TestPolicy.keyedWithOwnRekorKey(policyType(format), sigstore.signingPublicKeyPem(),
                 TestPolicy.pem(sigstore.rekor().publicKey()));
@@ -425,7 +429,7 @@ class VerifierIT {
     @Test
     void aKeylessEntryWithoutAnyTrustRootIsAnErrorThatSaysHowToProvideOne(OciRegistry registry) {
         Pushed image = pushExample(registry);
-        sigstore.imageSigner(registry).sign(format(V3), image.repository(), image.digest().toString(), signer(V3));
+        imageSigner(registry).sign(format(V3), image.repository(), image.digest().toString(), signer(V3));
         Verifier withoutTrustRoot = Verifier.builder().policies(seedPolicies)
                 .registry(RegistryClient.builder().build()).build();
 
@@ -445,7 +449,7 @@ class VerifierIT {
                 .registry(RegistryClient.builder().build()).build();
 
         VerificationResult unsigned = verifier.verify(gkmCache(V2, image.reference()));
-        sigstore.imageSigner(registry).sign(format(V2), image.repository(), image.digest().toString(), signer(V2));
+        imageSigner(registry).sign(format(V2), image.repository(), image.digest().toString(), signer(V2));
         VerificationResult signed = verifier.verify(gkmCache(V2, image.reference()));
 
         assertThat(unsigned.getVerdict()).isEqualTo(Verdict.REJECTED);

@@ -29,10 +29,10 @@ import java.util.regex.Pattern;
  * reused.
  *
  * <p>Requests each operation sends (after the first 401 of a registry, auth costs nothing more
- * until a token expires): {@link #resolve} 1 (HEAD); {@link #fetchManifest} 1; {@link #fetchBlob}
- * 1 (+ redirects); {@link #referrers} 1 with a Referrers API, 2 the first time a registry answers
- * 404 (then 1: the tag schema directly); {@link #signatureManifest} 1. {@link #requestCount()}
- * counts them all, token requests, retries and redirects included.
+ * until a token expires): {@link #resolve} 1 (HEAD); {@link #fetchManifest} and {@link #findManifest}
+ * 1; {@link #fetchBlob} 1 (+ redirects); {@link #referrers} 1 with a Referrers API, 2 the first time
+ * a registry answers 404 (then 1: the tag schema directly); {@link #signatureManifest} 1.
+ * {@link #requestCount()} counts them all, token requests, retries and redirects included.
  */
 public final class RegistryClient {
 
@@ -90,10 +90,15 @@ public final class RegistryClient {
      * Docker-Content-Digest). One request, so a fetch by tag also resolves the tag.
      */
     public Manifest fetchManifest(ImageReference image) {
-        String reference = image.digest().map(Digest::toString).orElseGet(() -> image.tag().orElseThrow());
-        String what = "fetch manifest " + image;
-        return getManifest(image, reference, image.digest().orElse(null), MediaTypes.MANIFEST_ACCEPT, what)
-                .orElseThrow(() -> notFound(what, image));
+        return findManifest(image).orElseThrow(() -> notFound("fetch manifest " + image, image));
+    }
+
+    /** {@link #fetchManifest}, but empty when the registry has no such tag or digest (404). */
+    public Optional<Manifest> findManifest(ImageReference image) {
+        String reference = image.digest().map(Digest::toString).orElseGet(() -> image.tag().orElseThrow(
+                () -> new IllegalArgumentException("a manifest needs a tag or digest, " + image + " has neither")));
+        return getManifest(image, reference, image.digest().orElse(null), MediaTypes.MANIFEST_ACCEPT,
+                "fetch manifest " + image);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +30,7 @@ public record Signing(Optional<SigningIdentity> identity, Optional<SignatureDefe
         return new Signing(Optional.of(identity), Optional.empty());
     }
 
-    /** Keyed: {@link TestSigstore#signingKey()}, no certificate; the signature is still logged in Rekor. */
+    /** Keyed: {@link SandboxSigstore#signingKey()}, no certificate; the signature is still logged in Rekor. */
     public static Signing keyed() {
         return new Signing(Optional.empty(), Optional.empty());
     }

@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
  * precertificates, the way Fulcio gets the SCT it embeds in every certificate. It keeps no log:
  * Sigstore verifiers only check the SCT's signature, never the CT log's tree.
  */
-public final class TestCtLog {
+public final class SandboxCtLog {
     /** X.509 extension holding the SignedCertificateTimestampList (RFC 6962 section 3.3). */
     public static final ASN1ObjectIdentifier SCT_LIST_EXTENSION = new ASN1ObjectIdentifier("1.3.6.1.4.1.11129.2.4.2");
     /** Critical extension that makes a certificate a precertificate no TLS client accepts (RFC 6962 section 3.1). */
@@ -38,7 +38,7 @@ public final class TestCtLog {
     private final KeyPair key = Crypto.ecKeyPair(Crypto.P256);
     private final byte[] logId = Crypto.sha256(key.getPublic().getEncoded());
 
-    TestCtLog() {
+    SandboxCtLog() {
     }
 
     public PublicKey publicKey() {

@@ -1,8 +1,8 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gkm.testkit.OciRegistry;
+import io.gkm.verifier.oci.RegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,15 +14,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * A throw-away Sigstore made in the test JVM: a Fulcio-like CA issuing certificates with
- * embedded SCTs from a CT log, a Rekor log producing SETs, inclusion proofs and checkpoints,
- * a second CA that nobody trusts, and a key pair for keyed signing. Fresh keys on each
- * {@link #create()}; nothing touches the network.
+ * A throw-away Sigstore made in this JVM, for {@code gkm demo}, {@code gkm bench verify} and
+ * tests, never a production trust root: a Fulcio-like CA issuing certificates with embedded SCTs
+ * from a CT log, a Rekor log producing SETs, inclusion proofs and checkpoints, a second CA that
+ * nobody trusts, and a key pair for keyed signing. Fresh keys on each {@link #create()}; nothing
+ * but the registry a signer writes to touches the network.
  *
  * <pre>{@code
- * TestSigstore sigstore = TestSigstore.create();
+ * SandboxSigstore sigstore = SandboxSigstore.create();
  * Path trustedRoot = sigstore.writeTrustedRoot(tempDir.resolve("trusted_root.json"));
- * ImageSigner signer = sigstore.imageSigner(registry);
+ * ImageSigner signer = sigstore.imageSigner(RegistryClient.builder().build(), "127.0.0.1:5000");
  * SigningIdentity ci = SigningIdentity.uri("https://github.com/gkm/caches/.github/workflows/build.yaml@refs/heads/main",
  *         "https://token.actions.githubusercontent.com");
  * signer.sign(SignatureFormat.COSIGN_V2, repository, digest, Signing.keyless(ci));
@@ -31,7 +32,7 @@ import java.time.temporal.ChronoUnit;
  *
  * Thread-safe: the Rekor log serialises appends.
  */
-public final class TestSigstore {
+public final class SandboxSigstore {
     /**
      * How long before creation the CA and logs are trusted: defects that backdate a certificate
      * or an integrated time by up to an hour must fail for that defect, not for a trust window.
@@ -40,27 +41,27 @@ public final class TestSigstore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Instant trustedSince;
-    private final TestCtLog ctLog;
-    private final TestFulcio fulcio;
-    private final TestFulcio untrustedFulcio;
-    private final TestRekor rekor;
+    private final SandboxCtLog ctLog;
+    private final SandboxFulcio fulcio;
+    private final SandboxFulcio untrustedFulcio;
+    private final SandboxRekor rekor;
     private final KeyPair signingKey;
 
-    private TestSigstore(Instant trustedSince) {
+    private SandboxSigstore(Instant trustedSince) {
         this.trustedSince = trustedSince;
-        this.ctLog = new TestCtLog();
-        this.fulcio = new TestFulcio("gkm-test-fulcio", trustedSince, ctLog);
-        this.untrustedFulcio = new TestFulcio("gkm-untrusted-fulcio", trustedSince, ctLog);
-        this.rekor = new TestRekor();
+        this.ctLog = new SandboxCtLog();
+        this.fulcio = new SandboxFulcio("gkm-test-fulcio", trustedSince, ctLog);
+        this.untrustedFulcio = new SandboxFulcio("gkm-untrusted-fulcio", trustedSince, ctLog);
+        this.rekor = new SandboxRekor();
         this.signingKey = Crypto.ecKeyPair(Crypto.P256);
     }
 
-    public static TestSigstore create() {
-        return new TestSigstore(Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(TRUSTED_BEFORE_CREATION));
+    public static SandboxSigstore create() {
+        return new SandboxSigstore(Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(TRUSTED_BEFORE_CREATION));
     }
 
     /** The trusted CA, listed in the trusted root. */
-    public TestFulcio fulcio() {
+    public SandboxFulcio fulcio() {
         return fulcio;
     }
 
@@ -68,15 +69,15 @@ public final class TestSigstore {
      * A second CA with its own root, absent from the trusted root. Its leaves still carry a valid
      * SCT from {@link #ctLog()}: a CT log logs any chain it accepts, trust is the verifier's call.
      */
-    public TestFulcio untrustedFulcio() {
+    public SandboxFulcio untrustedFulcio() {
         return untrustedFulcio;
     }
 
-    public TestCtLog ctLog() {
+    public SandboxCtLog ctLog() {
         return ctLog;
     }
 
-    public TestRekor rekor() {
+    public SandboxRekor rekor() {
         return rekor;
     }
 
@@ -117,8 +118,11 @@ public final class TestSigstore {
         }
     }
 
-    /** A signer that attaches signatures of this Sigstore to images in {@code registry}. */
-    public ImageSigner imageSigner(OciRegistry registry) {
-        return new ImageSigner(this, registry);
+    /**
+     * A signer that attaches signatures of this Sigstore to images in {@code registry}
+     * ({@code host:port}, e.g. {@code 127.0.0.1:5000}), reached through {@code client}.
+     */
+    public ImageSigner imageSigner(RegistryClient client, String registry) {
+        return new ImageSigner(this, client, registry);
     }
 }

@@ -1,11 +1,11 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * An entry of {@link TestRekor} with the evidence Rekor v1 returns for it: the signed entry
+ * An entry of {@link SandboxRekor} with the evidence Rekor v1 returns for it: the signed entry
  * timestamp (SET) and the inclusion proof up to a signed checkpoint.
  *
  * @param logIndex the entry's index in the log (also its index in the Merkle tree: one shard)

@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,17 +19,17 @@ import org.bouncycastle.openssl.PEMParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TestSigstoreTest {
+class SandboxSigstoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final TestSigstore sigstore = TestSigstore.create();
+    private final SandboxSigstore sigstore = SandboxSigstore.create();
 
     @Test
     void trustedRootListsTheCaRekorAndCtLogWithTheirIdsAndValidity() throws Exception {
         JsonNode root = JSON.readTree(sigstore.trustedRootJson());
 
         assertThat(root.path("mediaType").asText()).isEqualTo("application/vnd.dev.sigstore.trustedroot+json;version=0.1");
-        assertLog(root.path("tlogs"), TestRekor.BASE_URL, sigstore.rekor().publicKey());
-        assertLog(root.path("ctlogs"), TestCtLog.BASE_URL, sigstore.ctLog().publicKey());
+        assertLog(root.path("tlogs"), SandboxRekor.BASE_URL, sigstore.rekor().publicKey());
+        assertLog(root.path("ctlogs"), SandboxCtLog.BASE_URL, sigstore.ctLog().publicKey());
         assertThat(root.path("certificateAuthorities")).hasSize(1);
         JsonNode ca = root.path("certificateAuthorities").get(0);
         assertThat(ca.path("uri").asText()).isEqualTo(sigstore.fulcio().uri());
@@ -71,7 +71,7 @@ class TestSigstoreTest {
 
     @Test
     void everySigstoreHasItsOwnKeys() {
-        TestSigstore other = TestSigstore.create();
+        SandboxSigstore other = SandboxSigstore.create();
 
         assertThat(other.rekor().logId()).isNotEqualTo(sigstore.rekor().logId());
         assertThat(other.ctLog().logId()).isNotEqualTo(sigstore.ctLog().logId());

@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 /** How a signature is attached to an image in an OCI registry. */
 public enum SignatureFormat {

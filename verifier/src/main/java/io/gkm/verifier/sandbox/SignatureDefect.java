@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 /**
  * One thing wrong with an otherwise valid signature, named after the failure a verifier must

@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TestRekorTest {
-    private final TestRekor rekor = TestSigstore.create().rekor();
+class SandboxRekorTest {
+    private final SandboxRekor rekor = SandboxSigstore.create().rekor();
 
     @Test
     void logIdIsTheSha256OfTheKeysSubjectPublicKeyInfo() {
@@ -61,7 +61,7 @@ class TestRekorTest {
         List<String> signatureLines = parts[1].lines().toList();
         assertThat(parts[1]).endsWith("\n");
         assertThat(signatureLines).hasSize(1);
-        String prefix = "\u2014 " + TestRekor.HOST + " ";
+        String prefix = "\u2014 " + SandboxRekor.HOST + " ";
         assertThat(signatureLines.get(0)).startsWith(prefix);
         byte[] hinted = Base64.getDecoder().decode(signatureLines.get(0).substring(prefix.length()));
         assertThat(Arrays.copyOf(hinted, 4)).isEqualTo(Arrays.copyOf(rekor.logId(), 4));

@@ -7,13 +7,13 @@ import io.gkm.core.image.ImageReference;
 import io.gkm.testkit.Fixtures;
 import io.gkm.testkit.OciRegistry;
 import io.gkm.testkit.WithOciRegistry;
-import io.gkm.testkit.sigstore.AttachedSignature;
-import io.gkm.testkit.sigstore.ImageSigner;
-import io.gkm.testkit.sigstore.SignatureDefect;
-import io.gkm.testkit.sigstore.SignatureFormat;
-import io.gkm.testkit.sigstore.Signing;
-import io.gkm.testkit.sigstore.SigningIdentity;
-import io.gkm.testkit.sigstore.TestSigstore;
+import io.gkm.verifier.sandbox.AttachedSignature;
+import io.gkm.verifier.sandbox.ImageSigner;
+import io.gkm.verifier.sandbox.SignatureDefect;
+import io.gkm.verifier.sandbox.SignatureFormat;
+import io.gkm.verifier.sandbox.Signing;
+import io.gkm.verifier.sandbox.SigningIdentity;
+import io.gkm.verifier.sandbox.SandboxSigstore;
 import io.gkm.verifier.bundle.SigstoreBundleVerifier;
 import io.gkm.verifier.cosign.CosignVerifier;
 import io.gkm.verifier.cosign.SignatureLayer;
@@ -54,7 +54,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The testkit's {@link TestSigstore} round-trips through the product: the MCV sample image,
+ * The sandbox {@link SandboxSigstore} round-trips through the product: the MCV sample image,
  * pushed to the real registry and signed in both formats, keyless and keyed, is fetched with
  * {@link RegistryClient} and VERIFIED by {@link CosignVerifier} / {@link SigstoreBundleVerifier}
  * against the test Sigstore's {@code trusted_root.json}; every {@link SignatureDefect} is
@@ -62,7 +62,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * product checks what the test kit plants.
  */
 @WithOciRegistry
-class TestSigstoreRoundTripIT {
+class SandboxSigstoreRoundTripIT {
     /** A CI workflow, the identity the seed's v2 policy asks for (issuer and subjectRegExp). */
     private static final SigningIdentity WORKFLOW = SigningIdentity.uri(
             "https://github.com/gkm/caches/.github/workflows/build.yaml@refs/heads/main",
@@ -73,14 +73,14 @@ class TestSigstoreRoundTripIT {
 
     private static final String GKM_IMAGE = "gkm/mcv/example/vector-add-cache-rocm.tar";
 
-    private static TestSigstore sigstore;
+    private static SandboxSigstore sigstore;
     private static TrustRoot trustRoot;
 
     private final RegistryClient client = RegistryClient.builder().build();
 
     @BeforeAll
     static void createSigstore(@TempDir Path dir) throws Exception {
-        sigstore = TestSigstore.create();
+        sigstore = SandboxSigstore.create();
         trustRoot = TrustRoot.fromFile(sigstore.writeTrustedRoot(dir.resolve("trusted_root.json")));
     }
 
@@ -315,7 +315,7 @@ class TestSigstoreRoundTripIT {
     }
 
     private static ImageSigner signer(OciRegistry registry) {
-        return sigstore.imageSigner(registry);
+        return sigstore.imageSigner(RegistryClient.builder().build(), registry.hostPort());
     }
 
     /** Every layer of the image's {@code .sig} manifest, as the product fetches and checks them. */

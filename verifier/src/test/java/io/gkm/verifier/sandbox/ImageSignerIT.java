@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gkm.testkit.OciRegistry;
 import io.gkm.testkit.WithOciRegistry;
+import io.gkm.verifier.oci.RegistryClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateFactory;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @WithOciRegistry
 class ImageSignerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TestSigstore SIGSTORE = TestSigstore.create();
+    private static final SandboxSigstore SIGSTORE = SandboxSigstore.create();
     private static final SigningIdentity PERSON = SigningIdentity.email("signer@gkm.test", "https://oidc.gkm.test");
 
     @Test
@@ -34,7 +35,7 @@ class ImageSignerIT {
             throws Exception {
         Image image = pushImage(registry);
 
-        AttachedSignature attached = SIGSTORE.imageSigner(registry).sign(SignatureFormat.COSIGN_V2, image.repository(),
+        AttachedSignature attached = imageSigner(registry).sign(SignatureFormat.COSIGN_V2, image.repository(),
                 image.digest(), Signing.keyless(PERSON));
 
         String tag = image.digest().replace(':', '-') + ".sig";
@@ -73,7 +74,7 @@ class ImageSignerIT {
     @Test
     void aSecondV2SignatureIsAppendedAsALayerAndTheConfigListsBoth(OciRegistry registry) throws Exception {
         Image image = pushImage(registry);
-        ImageSigner signer = SIGSTORE.imageSigner(registry);
+        ImageSigner signer = imageSigner(registry);
         signer.sign(SignatureFormat.COSIGN_V2, image.repository(), image.digest(), Signing.keyless(PERSON));
 
         AttachedSignature keyed = signer.sign(SignatureFormat.COSIGN_V2, image.repository(), image.digest(),
@@ -101,7 +102,7 @@ class ImageSignerIT {
     void bundleIsAReferrerOfTheImageListedInTheReferrersTagIndex(OciRegistry registry) throws Exception {
         Image image = pushImage(registry);
 
-        AttachedSignature attached = SIGSTORE.imageSigner(registry).sign(SignatureFormat.SIGSTORE_BUNDLE,
+        AttachedSignature attached = imageSigner(registry).sign(SignatureFormat.SIGSTORE_BUNDLE,
                 image.repository(), image.digest(), Signing.keyless(PERSON));
 
         String bundleType = "application/vnd.dev.sigstore.bundle.v0.3+json";
@@ -145,7 +146,7 @@ class ImageSignerIT {
     @Test
     void keyedBundleCarriesThePublicKeyHintAndASecondBundleJoinsTheIndex(OciRegistry registry) throws Exception {
         Image image = pushImage(registry);
-        ImageSigner signer = SIGSTORE.imageSigner(registry);
+        ImageSigner signer = imageSigner(registry);
         AttachedSignature keyless = signer.sign(SignatureFormat.SIGSTORE_BUNDLE, image.repository(), image.digest(),
                 Signing.keyless(PERSON));
 
@@ -169,7 +170,7 @@ class ImageSignerIT {
     void tamperedPayloadIsNotWhatWasSignedAndLogged(SignatureFormat format, OciRegistry registry) throws Exception {
         Image image = pushImage(registry);
 
-        AttachedSignature attached = SIGSTORE.imageSigner(registry).sign(format, image.repository(), image.digest(),
+        AttachedSignature attached = imageSigner(registry).sign(format, image.repository(), image.digest(),
                 Signing.keyed().with(SignatureDefect.TAMPERED_PAYLOAD));
 
         byte[] signed = signedContent(registry, attached);
@@ -187,7 +188,7 @@ class ImageSignerIT {
             throws Exception {
         Image image = pushImage(registry);
 
-        AttachedSignature attached = SIGSTORE.imageSigner(registry).sign(format, image.repository(), image.digest(),
+        AttachedSignature attached = imageSigner(registry).sign(format, image.repository(), image.digest(),
                 Signing.keyless(PERSON).with(SignatureDefect.WRONG_SUBJECT_DIGEST));
 
         JsonNode signed = JSON.readTree(signedContent(registry, attached));
@@ -201,7 +202,7 @@ class ImageSignerIT {
     @Test
     void certificateDefectsChangeWhatTheCertificateSays(OciRegistry registry) {
         Image image = pushImage(registry);
-        ImageSigner signer = SIGSTORE.imageSigner(registry);
+        ImageSigner signer = imageSigner(registry);
 
         AttachedSignature wrongSubject = signer.sign(SignatureFormat.COSIGN_V2, image.repository(), image.digest(),
                 Signing.keyless(PERSON).with(SignatureDefect.WRONG_SUBJECT));
@@ -227,8 +228,8 @@ class ImageSignerIT {
 
     @Test
     void refusesWhatIsNotASha256DigestAndImagesNotInTheRegistry(OciRegistry registry) {
-        ImageSigner signer = SIGSTORE.imageSigner(registry);
-        String repository = registry.uniqueRepository("testkit/unsigned");
+        ImageSigner signer = imageSigner(registry);
+        String repository = registry.uniqueRepository("sandbox/unsigned");
         String absent = OciRegistry.digestOf("no such image".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> signer.sign(SignatureFormat.COSIGN_V2, repository, "latest", Signing.keyed()))
@@ -242,9 +243,13 @@ class ImageSignerIT {
     private record Image(String repository, String digest, long manifestSize) {
     }
 
+    private static ImageSigner imageSigner(OciRegistry registry) {
+        return SIGSTORE.imageSigner(RegistryClient.builder().build(), registry.hostPort());
+    }
+
     /** A minimal OCI image (config and one layer) in a repository of its own. */
     private static Image pushImage(OciRegistry registry) {
-        String repository = registry.uniqueRepository("testkit/signed");
+        String repository = registry.uniqueRepository("sandbox/signed");
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
                 .getBytes(StandardCharsets.UTF_8);
         byte[] layer = ("layer of " + repository).getBytes(StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,8 +28,8 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.junit.jupiter.api.Test;
 
-class TestFulcioTest {
-    private static final TestSigstore SIGSTORE = TestSigstore.create();
+class SandboxFulcioTest {
+    private static final SandboxSigstore SIGSTORE = SandboxSigstore.create();
     private static final SigningIdentity PERSON = SigningIdentity.email("signer@gkm.test", "https://oidc.gkm.test");
     private static final SigningIdentity WORKFLOW = SigningIdentity.uri(
             "https://github.com/gkm/caches/.github/workflows/build.yaml@refs/heads/main",
@@ -50,7 +50,7 @@ class TestFulcioTest {
         assertThat(leaf.getKeyUsage()).startsWith(true, false, false, false, false, false);
         assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
         assertThat(leaf.getNotBefore().toInstant()).isEqualTo(notBefore);
-        assertThat(leaf.getNotAfter().toInstant()).isEqualTo(notBefore.plus(TestFulcio.LEAF_LIFETIME));
+        assertThat(leaf.getNotAfter().toInstant()).isEqualTo(notBefore.plus(SandboxFulcio.LEAF_LIFETIME));
         assertThat(leaf.getPublicKey().getAlgorithm()).isEqualTo("EC");
         assertThat(leaf.getIssuerX500Principal()).isEqualTo(
                 SIGSTORE.fulcio().intermediateCertificate().getSubjectX500Principal());
@@ -60,8 +60,8 @@ class TestFulcioTest {
     void issuerIsInBothFulcioExtensionsRawAndAsUtf8String() throws Exception {
         X509Certificate leaf = issue(SIGSTORE.fulcio(), PERSON);
 
-        byte[] v1 = extensionContent(leaf, TestFulcio.ISSUER_V1.getId());
-        byte[] v2 = extensionContent(leaf, TestFulcio.ISSUER_V2.getId());
+        byte[] v1 = extensionContent(leaf, SandboxFulcio.ISSUER_V1.getId());
+        byte[] v2 = extensionContent(leaf, SandboxFulcio.ISSUER_V2.getId());
 
         assertThat(new String(v1, StandardCharsets.UTF_8)).isEqualTo(PERSON.issuer());
         assertThat(ASN1Primitive.fromByteArray(v2)).isInstanceOfSatisfying(DERUTF8String.class,
@@ -103,11 +103,11 @@ class TestFulcioTest {
     @Test
     void embeddedSctIsTheCtLogsSignatureOverTheCertificateWithoutItsSctList() throws Exception {
         X509Certificate leaf = issue(SIGSTORE.fulcio(), PERSON);
-        assertThat(leaf.getNonCriticalExtensionOIDs()).contains(TestCtLog.SCT_LIST_EXTENSION.getId());
-        assertThat(leaf.getExtensionValue(TestCtLog.PRECERTIFICATE_POISON.getId())).isNull();
+        assertThat(leaf.getNonCriticalExtensionOIDs()).contains(SandboxCtLog.SCT_LIST_EXTENSION.getId());
+        assertThat(leaf.getExtensionValue(SandboxCtLog.PRECERTIFICATE_POISON.getId())).isNull();
 
         ByteBuffer list = ByteBuffer.wrap(ASN1OctetString.getInstance(
-                extensionContent(leaf, TestCtLog.SCT_LIST_EXTENSION.getId())).getOctets());
+                extensionContent(leaf, SandboxCtLog.SCT_LIST_EXTENSION.getId())).getOctets());
         assertThat(Short.toUnsignedInt(list.getShort())).isEqualTo(list.remaining());
         ByteBuffer sct = ByteBuffer.wrap(bytes(list, Short.toUnsignedInt(list.getShort())));
         assertThat(list.hasRemaining()).as("one SCT").isFalse();
@@ -121,7 +121,7 @@ class TestFulcioTest {
         byte[] signature = bytes(sct, Short.toUnsignedInt(sct.getShort()));
         assertThat(sct.hasRemaining()).isFalse();
 
-        byte[] tbs = tbsWithout(leaf, TestCtLog.SCT_LIST_EXTENSION.getId());
+        byte[] tbs = tbsWithout(leaf, SandboxCtLog.SCT_LIST_EXTENSION.getId());
         ByteArrayOutputStream signed = new ByteArrayOutputStream();
         signed.write(0);
         signed.write(0);
@@ -137,13 +137,13 @@ class TestFulcioTest {
         assertThat(verifier.verify(signature)).isTrue();
     }
 
-    private X509Certificate issue(TestFulcio ca, SigningIdentity identity) {
+    private X509Certificate issue(SandboxFulcio ca, SigningIdentity identity) {
         return ca.issue(identity, Crypto.ecKeyPair(Crypto.P256).getPublic(), notBefore,
-                notBefore.plus(TestFulcio.LEAF_LIFETIME));
+                notBefore.plus(SandboxFulcio.LEAF_LIFETIME));
     }
 
     /** PKIX validation of the leaf and the intermediate that issued it, with only {@code trusted}'s root as anchor. */
-    private void validate(X509Certificate leaf, TestFulcio trusted) throws Exception {
+    private void validate(X509Certificate leaf, SandboxFulcio trusted) throws Exception {
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
         PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(trusted.rootCertificate(), null)));
         parameters.setRevocationEnabled(false);
@@ -153,7 +153,7 @@ class TestFulcioTest {
     }
 
     private static X509Certificate issuerOf(X509Certificate leaf) {
-        for (TestFulcio ca : List.of(SIGSTORE.fulcio(), SIGSTORE.untrustedFulcio())) {
+        for (SandboxFulcio ca : List.of(SIGSTORE.fulcio(), SIGSTORE.untrustedFulcio())) {
             if (ca.intermediateCertificate().getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
                 return ca.intermediateCertificate();
             }

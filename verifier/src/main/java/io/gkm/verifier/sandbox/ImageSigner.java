@@ -1,11 +1,15 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gkm.testkit.OciRegistry;
+import io.gkm.core.image.Digest;
+import io.gkm.core.image.ImageReference;
+import io.gkm.verifier.oci.Manifest;
+import io.gkm.verifier.oci.MediaTypes;
+import io.gkm.verifier.oci.RegistryClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,14 +39,12 @@ import java.util.regex.Pattern;
  * one image from two threads at once may lose one of them, as with cosign.
  */
 public final class ImageSigner {
-    private static final String SIMPLE_SIGNING_MEDIA_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
     private static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
     private static final String CERTIFICATE_ANNOTATION = "dev.sigstore.cosign/certificate";
     private static final String CHAIN_ANNOTATION = "dev.sigstore.cosign/chain";
     private static final String BUNDLE_ANNOTATION = "dev.sigstore.cosign/bundle";
     private static final String COSIGN_SIGNATURE_TYPE = "cosign container image signature";
 
-    private static final String BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
     private static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
     private static final String IN_TOTO_STATEMENT_V1 = "https://in-toto.io/Statement/v1";
     /** The predicate {@code cosign sign} states in its v3 bundles: "this image is signed", nothing more. */
@@ -50,10 +52,8 @@ public final class ImageSigner {
     private static final String BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content";
     private static final String BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
     private static final String CREATED_ANNOTATION = "org.opencontainers.image.created";
-    /** The OCI empty descriptor's media type and content: the config of artifacts that have none. */
-    private static final String EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+    /** The OCI empty descriptor's content: the config of artifacts that have none. */
     private static final byte[] EMPTY_CONTENT = "{}".getBytes(StandardCharsets.UTF_8);
-    private static final String OCI_CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json";
 
     /** How much an {@link SignatureDefect#EXPIRED_CERTIFICATE} expired before the log took the signature. */
     private static final Duration EXPIRED_BY = Duration.ofMinutes(10);
@@ -65,17 +65,19 @@ public final class ImageSigner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final TestSigstore sigstore;
-    private final OciRegistry registry;
+    private final SandboxSigstore sigstore;
+    private final RegistryClient client;
+    private final String registry;
 
-    ImageSigner(TestSigstore sigstore, OciRegistry registry) {
+    ImageSigner(SandboxSigstore sigstore, RegistryClient client, String registry) {
         this.sigstore = sigstore;
+        this.client = client;
         this.registry = registry;
     }
 
     /**
-     * Signs the image {@code repository@imageDigest} (already in the registry) and attaches the
-     * signature in {@code format}.
+     * Signs the image {@code repository@imageDigest} (already in this signer's registry) and
+     * attaches the signature in {@code format}.
      *
      * @param imageDigest {@code sha256:<64 hex digits>} of the image manifest
      */
@@ -83,11 +85,12 @@ public final class ImageSigner {
         if (!SHA256_DIGEST.matcher(imageDigest).matches()) {
             throw new IllegalArgumentException("image digest must be sha256:<64 lower-case hex digits>, got " + imageDigest);
         }
+        ImageReference repo = ImageReference.of(registry, repository);
         Signer signer = signer(signing);
         String signedDigest = signing.has(SignatureDefect.WRONG_SUBJECT_DIGEST) ? anotherImageDigest(imageDigest) : imageDigest;
         return switch (format) {
-            case COSIGN_V2 -> attachCosignV2(repository, imageDigest, signedDigest, signer, signing);
-            case SIGSTORE_BUNDLE -> attachBundle(repository, imageDigest, signedDigest, signer, signing);
+            case COSIGN_V2 -> attachCosignV2(repo, imageDigest, signedDigest, signer, signing);
+            case SIGSTORE_BUNDLE -> attachBundle(repo, imageDigest, signedDigest, signer, signing);
         };
     }
 
@@ -114,24 +117,24 @@ public final class ImageSigner {
         Instant notBefore = now.minus(ISSUED_BEFORE_INTEGRATION);
         Instant integrated = now;
         if (signing.has(SignatureDefect.EXPIRED_CERTIFICATE)) {
-            notBefore = now.minus(TestFulcio.LEAF_LIFETIME).minus(EXPIRED_BY);
+            notBefore = now.minus(SandboxFulcio.LEAF_LIFETIME).minus(EXPIRED_BY);
         }
         if (signing.has(SignatureDefect.INTEGRATED_TIME_OUTSIDE_VALIDITY)) {
             integrated = notBefore.minus(BACKDATED_BY);
         }
-        TestFulcio ca = signing.has(SignatureDefect.UNTRUSTED_CA) ? sigstore.untrustedFulcio() : sigstore.fulcio();
+        SandboxFulcio ca = signing.has(SignatureDefect.UNTRUSTED_CA) ? sigstore.untrustedFulcio() : sigstore.fulcio();
         KeyPair ephemeral = Crypto.ecKeyPair(Crypto.P256);
         X509Certificate certificate = ca.issue(identity, ephemeral.getPublic(), notBefore,
-                notBefore.plus(TestFulcio.LEAF_LIFETIME));
+                notBefore.plus(SandboxFulcio.LEAF_LIFETIME));
         return new Signer(ephemeral.getPrivate(), Optional.of(certificate), ca.chain(), Optional.of(identity),
                 Crypto.pem(certificate), integrated);
     }
 
     // --- cosign v2 -----------------------------------------------------------------------------
 
-    private AttachedSignature attachCosignV2(String repository, String imageDigest, String signedDigest, Signer signer,
-            Signing signing) {
-        String dockerReference = registry.hostPort() + "/" + repository;
+    private AttachedSignature attachCosignV2(ImageReference repository, String imageDigest, String signedDigest,
+            Signer signer, Signing signing) {
+        String dockerReference = repository.name();
         byte[] payload = simpleSigningPayload(dockerReference, signedDigest, false);
         byte[] signature = Crypto.sign(signer.key(), payload);
         RekorEntry entry = sigstore.rekor().log(hashedRekordBody(Crypto.sha256(payload), signature, signer.verifierPem()),
@@ -146,20 +149,20 @@ public final class ImageSigner {
             annotations.put(CERTIFICATE_ANNOTATION, Crypto.pem(c));
             annotations.put(CHAIN_ANNOTATION, Crypto.pem(signer.chain()));
         });
-        String layerDigest = registry.pushBlob(repository, attached);
-        ObjectNode layer = descriptor(SIMPLE_SIGNING_MEDIA_TYPE, layerDigest, attached.length);
+        Digest layerDigest = client.pushBlob(repository, attached);
+        ObjectNode layer = descriptor(MediaTypes.COSIGN_SIMPLE_SIGNING, layerDigest, attached.length);
         annotations.forEach(layer.putObject("annotations")::put);
 
         String tag = imageDigest.replace(':', '-') + ".sig";
-        ArrayNode layers = registry.fetchManifest(repository, tag).map(ImageSigner::readJson)
+        ArrayNode layers = existing(repository.withTag(tag))
                 .map(existing -> (ArrayNode) existing.path("layers").deepCopy()).orElseGet(NODES::arrayNode);
         layers.add(layer);
         byte[] config = signatureConfig(layers);
-        String configDigest = registry.pushBlob(repository, config);
-        ObjectNode manifest = NODES.objectNode().put("schemaVersion", 2).put("mediaType", OciRegistry.OCI_MANIFEST);
-        manifest.set("config", descriptor(OCI_CONFIG_MEDIA_TYPE, configDigest, config.length));
+        Digest configDigest = client.pushBlob(repository, config);
+        ObjectNode manifest = NODES.objectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
+        manifest.set("config", descriptor(MediaTypes.OCI_CONFIG, configDigest, config.length));
         manifest.set("layers", layers);
-        String manifestDigest = registry.pushManifest(repository, tag, OciRegistry.OCI_MANIFEST, bytes(manifest));
+        Digest manifestDigest = client.pushManifest(repository.withTag(tag), MediaTypes.OCI_MANIFEST, bytes(manifest));
         return attached(SignatureFormat.COSIGN_V2, repository, imageDigest, manifestDigest, tag, signer, entry, signing);
     }
 
@@ -213,8 +216,8 @@ public final class ImageSigner {
 
     // --- cosign v3 -----------------------------------------------------------------------------
 
-    private AttachedSignature attachBundle(String repository, String imageDigest, String signedDigest, Signer signer,
-            Signing signing) {
+    private AttachedSignature attachBundle(ImageReference repository, String imageDigest, String signedDigest,
+            Signer signer, Signing signing) {
         byte[] statement = inTotoStatement(signedDigest, false);
         byte[] signature = Crypto.sign(signer.key(), preAuthenticationEncoding(IN_TOTO_PAYLOAD_TYPE, statement));
         ObjectNode loggedEnvelope = dsseEnvelope(statement, signature);
@@ -223,7 +226,7 @@ public final class ImageSigner {
         byte[] attachedStatement = signing.has(SignatureDefect.TAMPERED_PAYLOAD) ? inTotoStatement(signedDigest, true)
                 : statement;
 
-        ObjectNode bundle = NODES.objectNode().put("mediaType", BUNDLE_MEDIA_TYPE);
+        ObjectNode bundle = NODES.objectNode().put("mediaType", MediaTypes.SIGSTORE_BUNDLE_V03);
         ObjectNode material = bundle.putObject("verificationMaterial");
         if (signer.certificate().isPresent()) {
             material.putObject("certificate").put("rawBytes", base64(Crypto.der(signer.certificate().get())));
@@ -236,35 +239,34 @@ public final class ImageSigner {
         bundle.set("dsseEnvelope", dsseEnvelope(attachedStatement, signature));
         byte[] bundleBytes = bytes(bundle);
 
-        byte[] image = registry.fetchManifest(repository, imageDigest).orElseThrow(() -> new IllegalArgumentException(
-                "image " + repository + "@" + imageDigest + " is not in " + registry + "; push it before signing it"));
-        String imageMediaType = readJson(image).path("mediaType").asText(OciRegistry.OCI_MANIFEST);
+        Manifest image = client.findManifest(repository.withDigest(Digest.parse(imageDigest)))
+                .orElseThrow(() -> new IllegalArgumentException("image " + repository.name() + "@" + imageDigest
+                        + " is not in the registry; push it before signing it"));
         String created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String bundleDigest = registry.pushBlob(repository, bundleBytes);
-        String emptyDigest = registry.pushBlob(repository, EMPTY_CONTENT);
-        ObjectNode manifest = NODES.objectNode().put("schemaVersion", 2).put("mediaType", OciRegistry.OCI_MANIFEST)
-                .put("artifactType", BUNDLE_MEDIA_TYPE);
-        manifest.set("config", descriptor(EMPTY_MEDIA_TYPE, emptyDigest, EMPTY_CONTENT.length));
-        manifest.putArray("layers").add(descriptor(BUNDLE_MEDIA_TYPE, bundleDigest, bundleBytes.length));
-        manifest.set("subject", descriptor(imageMediaType, imageDigest, image.length));
+        Digest bundleDigest = client.pushBlob(repository, bundleBytes);
+        Digest emptyDigest = client.pushBlob(repository, EMPTY_CONTENT);
+        ObjectNode manifest = NODES.objectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST)
+                .put("artifactType", MediaTypes.SIGSTORE_BUNDLE_V03);
+        manifest.set("config", descriptor(MediaTypes.OCI_EMPTY, emptyDigest, EMPTY_CONTENT.length));
+        manifest.putArray("layers").add(descriptor(MediaTypes.SIGSTORE_BUNDLE_V03, bundleDigest, bundleBytes.length));
+        manifest.set("subject", descriptor(image.mediaType(), image.digest(), image.bytes().length));
         ObjectNode annotations = manifest.putObject("annotations")
                 .put(BUNDLE_CONTENT_ANNOTATION, "dsse-envelope")
                 .put(BUNDLE_PREDICATE_ANNOTATION, COSIGN_SIGN_PREDICATE)
                 .put(CREATED_ANNOTATION, created);
         byte[] manifestBytes = bytes(manifest);
-        String manifestDigest = registry.pushManifest(repository, OciRegistry.digestOf(manifestBytes),
-                OciRegistry.OCI_MANIFEST, manifestBytes);
+        Digest manifestDigest = client.pushManifest(repository.withDigest(Digest.sha256(manifestBytes)),
+                MediaTypes.OCI_MANIFEST, manifestBytes);
 
         // Debian's registry (distribution 2.8) has no Referrers API: clients keep the list at this tag.
         String tag = imageDigest.replace(':', '-');
-        ObjectNode index = registry.fetchManifest(repository, tag).map(ImageSigner::readJson)
-                .map(existing -> (ObjectNode) existing.deepCopy())
-                .orElseGet(() -> NODES.objectNode().put("schemaVersion", 2).put("mediaType", OciRegistry.OCI_INDEX));
-        ObjectNode referrer = descriptor(OciRegistry.OCI_MANIFEST, manifestDigest, manifestBytes.length)
-                .put("artifactType", BUNDLE_MEDIA_TYPE);
+        ObjectNode index = existing(repository.withTag(tag)).map(existing -> (ObjectNode) existing)
+                .orElseGet(() -> NODES.objectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX));
+        ObjectNode referrer = descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length)
+                .put("artifactType", MediaTypes.SIGSTORE_BUNDLE_V03);
         referrer.set("annotations", annotations.deepCopy());
         index.withArray("manifests").add(referrer);
-        registry.pushManifest(repository, tag, OciRegistry.OCI_INDEX, bytes(index));
+        client.pushManifest(repository.withTag(tag), MediaTypes.OCI_INDEX, bytes(index));
         return attached(SignatureFormat.SIGSTORE_BUNDLE, repository, imageDigest, manifestDigest, tag, signer, entry,
                 signing);
     }
@@ -337,9 +339,15 @@ public final class ImageSigner {
 
     // --- shared --------------------------------------------------------------------------------
 
-    private static AttachedSignature attached(SignatureFormat format, String repository, String imageDigest,
-            String manifestDigest, String tag, Signer signer, RekorEntry entry, Signing signing) {
-        return new AttachedSignature(format, repository, imageDigest, manifestDigest, tag, signer.certificate(),
+    /** The JSON of the manifest or index at {@code reference}, empty when the registry has none. */
+    private Optional<JsonNode> existing(ImageReference reference) {
+        return client.findManifest(reference).map(manifest -> readJson(manifest.bytes()));
+    }
+
+    private static AttachedSignature attached(SignatureFormat format, ImageReference repository, String imageDigest,
+            Digest manifestDigest, String tag, Signer signer, RekorEntry entry, Signing signing) {
+        return new AttachedSignature(format, repository.repository(), imageDigest, manifestDigest.toString(), tag,
+                signer.certificate(),
                 signer.certifiedIdentity(), entry, signing.defect());
     }
 
@@ -349,8 +357,8 @@ public final class ImageSigner {
         return "sha256:" + HexFormat.of().formatHex(Crypto.sha256(sentence));
     }
 
-    private static ObjectNode descriptor(String mediaType, String digest, long size) {
-        return NODES.objectNode().put("mediaType", mediaType).put("digest", digest).put("size", size);
+    private static ObjectNode descriptor(String mediaType, Digest digest, long size) {
+        return NODES.objectNode().put("mediaType", mediaType).put("digest", digest.toString()).put("size", size);
     }
 
     private static JsonNode readJson(byte[] json) {

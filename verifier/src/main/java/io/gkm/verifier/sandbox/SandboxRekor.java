@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +17,7 @@ import java.util.HexFormat;
  * answers with what Rekor answers, a signed entry timestamp (SET), an inclusion proof and a
  * checkpoint (a signed note, signature picked by the key hint as Rekor writes it).
  */
-public final class TestRekor {
+public final class SandboxRekor {
     /** The log's name: the checkpoint's origin host and signer name. */
     public static final String HOST = "rekor.gkm.test";
     /** The base URL written into trusted roots; nothing is served there. */
@@ -29,7 +29,7 @@ public final class TestRekor {
     private final String origin = HOST + " - " + (new SecureRandom().nextLong() & Long.MAX_VALUE);
     private final MerkleTree tree = new MerkleTree();
 
-    TestRekor() {
+    SandboxRekor() {
     }
 
     public PublicKey publicKey() {

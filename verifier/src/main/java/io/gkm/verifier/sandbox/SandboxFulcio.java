@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * short-lived code-signing leaf certificates for a {@link SigningIdentity}, each with Fulcio's
  * identity extensions and an SCT embedded through the RFC 6962 precertificate flow.
  */
-public final class TestFulcio {
+public final class SandboxFulcio {
     /** Fulcio's first issuer extension: the issuer URL as raw bytes (not DER), still read by verifiers. */
     public static final ASN1ObjectIdentifier ISSUER_V1 = new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.1.1");
     /** Fulcio's current issuer extension: the issuer URL as a DER UTF8String. */
@@ -55,13 +55,13 @@ public final class TestFulcio {
     private final X509Certificate root;
     private final X509Certificate intermediate;
     private final PrivateKey intermediateKey;
-    private final TestCtLog ctLog;
+    private final SandboxCtLog ctLog;
 
     /**
      * A new CA named {@code name} whose certificates are valid from {@code validFrom}; its leaves
      * get their SCTs from {@code ctLog}.
      */
-    TestFulcio(String name, Instant validFrom, TestCtLog ctLog) {
+    SandboxFulcio(String name, Instant validFrom, SandboxCtLog ctLog) {
         this.name = name;
         this.uri = "https://" + name + ".gkm.test";
         this.ctLog = ctLog;
@@ -129,16 +129,16 @@ public final class TestFulcio {
                     .addExtension(ISSUER_V1, false, identity.issuer().getBytes(StandardCharsets.UTF_8))
                     .addExtension(ISSUER_V2, false, new DERUTF8String(identity.issuer()))
                     // Last, so that swapping it for the SCT list keeps every other extension in place.
-                    .addExtension(TestCtLog.PRECERTIFICATE_POISON, true, DERNull.INSTANCE);
+                    .addExtension(SandboxCtLog.PRECERTIFICATE_POISON, true, DERNull.INSTANCE);
         } catch (CertIOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot encode a leaf certificate extension", e);
         }
         X509CertificateHolder signedPrecertificate = holder(precertificate, intermediateKey);
         byte[] sct = ctLog.submitPrecertificate(signedPrecertificate, intermediate, notBefore);
         X509v3CertificateBuilder leaf = new X509v3CertificateBuilder(signedPrecertificate)
-                .removeExtension(TestCtLog.PRECERTIFICATE_POISON);
+                .removeExtension(SandboxCtLog.PRECERTIFICATE_POISON);
         try {
-            leaf.addExtension(TestCtLog.SCT_LIST_EXTENSION, false, new DEROctetString(TestCtLog.sctList(sct)));
+            leaf.addExtension(SandboxCtLog.SCT_LIST_EXTENSION, false, new DEROctetString(SandboxCtLog.sctList(sct)));
         } catch (CertIOException e) {
             throw new IllegalStateException("cannot encode the SCT list extension", e);
         }

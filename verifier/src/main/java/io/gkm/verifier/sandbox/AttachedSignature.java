@@ -1,12 +1,12 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A signature {@link ImageSigner} attached to an image, with what a test needs to assert on the
- * verifier's answer.
+ * A signature {@link ImageSigner} attached to an image, with what a caller needs to check the
+ * verifier's answer against.
  *
  * @param imageDigest the digest of the image it is attached to, {@code sha256:<hex>}
  * @param manifestDigest the {@code .sig} manifest (v2; it holds every v2 signature of the image)

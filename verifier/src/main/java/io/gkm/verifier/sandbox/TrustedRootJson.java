@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -22,9 +22,9 @@ final class TrustedRootJson {
     }
 
     /** A trusted root with {@code fulcio}, {@code rekor} and {@code ctLog}, each trusted from {@code since} on. */
-    static ObjectNode of(TestFulcio fulcio, TestRekor rekor, TestCtLog ctLog, Instant since) {
+    static ObjectNode of(SandboxFulcio fulcio, SandboxRekor rekor, SandboxCtLog ctLog, Instant since) {
         ObjectNode root = JsonNodeFactory.instance.objectNode().put("mediaType", MEDIA_TYPE);
-        root.putArray("tlogs").add(log(TestRekor.BASE_URL, rekor.publicKey(), rekor.logId(), since));
+        root.putArray("tlogs").add(log(SandboxRekor.BASE_URL, rekor.publicKey(), rekor.logId(), since));
         ObjectNode authority = root.putArray("certificateAuthorities").addObject();
         authority.putObject("subject").put("organization", "gkm.test").put("commonName", fulcio.name());
         authority.put("uri", fulcio.uri());
@@ -33,7 +33,7 @@ final class TrustedRootJson {
             certificates.addObject().put("rawBytes", base64(Crypto.der(certificate)));
         }
         authority.set("validFor", validFor(since));
-        root.putArray("ctlogs").add(log(TestCtLog.BASE_URL, ctLog.publicKey(), ctLog.logId(), since));
+        root.putArray("ctlogs").add(log(SandboxCtLog.BASE_URL, ctLog.publicKey(), ctLog.logId(), since));
         root.putArray("timestampAuthorities");
         return root;
     }
@@ -48,7 +48,7 @@ final class TrustedRootJson {
         return log;
     }
 
-    /** Open-ended: a test Sigstore's keys never retire. */
+    /** Open-ended: a sandbox Sigstore's keys never retire. */
     private static ObjectNode validFor(Instant since) {
         return JsonNodeFactory.instance.objectNode().put("start", since.toString());
     }

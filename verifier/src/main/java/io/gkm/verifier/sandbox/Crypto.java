@@ -1,4 +1,4 @@
-package io.gkm.testkit.sigstore;
+package io.gkm.verifier.sandbox;
 
 import java.io.IOException;
 import java.io.StringWriter;

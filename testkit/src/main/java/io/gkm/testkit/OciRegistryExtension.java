@@ -1,5 +1,6 @@
 package io.gkm.testkit;
 
+import io.gkm.localregistry.LocalRegistry;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -28,19 +29,19 @@ public final class OciRegistryExtension implements ParameterResolver {
     /** The shared registry, started on first use. */
     public static OciRegistry registry(ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("oci-registry", key -> new RegistryResource(OciRegistryServer.start()),
+                .getOrComputeIfAbsent("oci-registry", key -> new RegistryResource(LocalRegistry.start()),
                         RegistryResource.class)
                 .handle;
     }
 
     /** Root-store value: stops the registry at the end of the test plan. */
     static final class RegistryResource implements AutoCloseable {
-        final OciRegistryServer server;
+        final LocalRegistry server;
         final OciRegistry handle;
 
-        RegistryResource(OciRegistryServer server) {
+        RegistryResource(LocalRegistry server) {
             this.server = server;
-            this.handle = new OciRegistry("127.0.0.1:" + server.port(), server.storageDir(), OciRegistry.DEFAULT_SKOPEO);
+            this.handle = new OciRegistry(server.hostPort(), server.storageDir(), OciRegistry.DEFAULT_SKOPEO);
         }
 
         @Override

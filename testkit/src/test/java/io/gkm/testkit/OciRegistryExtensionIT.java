@@ -3,14 +3,12 @@ package io.gkm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,22 +134,5 @@ class OciRegistryExtensionIT {
                 .hasMessageMatching("(?s).*stderr:\\n.*\\S.*")
                 .hasMessageContaining(notATar.toString());
         assertThat(registry.resolve(repo, "x")).isEmpty();
-    }
-
-    @Test
-    void ownServerStopsAndDeletesItsTempDir(@TempDir Path parent) throws Exception {
-        OciRegistryServer server = OciRegistryServer.start(OciRegistryServer.DEFAULT_BINARY, parent, Duration.ofSeconds(15));
-        Path tempDir = server.tempDir();
-        java.net.URI v2 = java.net.URI.create("http://127.0.0.1:" + server.port() + "/v2/");
-        assertThat(tempDir).isDirectory();
-        assertThat(HTTP.send(HttpRequest.newBuilder(v2).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
-                .isEqualTo(200);
-
-        server.close();
-
-        assertThat(server.isAlive()).isFalse();
-        assertThat(tempDir).doesNotExist();
-        assertThatThrownBy(() -> HTTP.send(HttpRequest.newBuilder(v2).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.discarding())).isInstanceOf(ConnectException.class);
     }
 }

@@ -1,4 +1,4 @@
-package io.gkm.testkit;
+package io.gkm.localregistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,17 +15,19 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.opentest4j.AssertionFailedError;
 
 /**
- * A {@code docker-registry serve} process with its own config in a temp dir: 127.0.0.1 only,
- * plain HTTP, no auth, filesystem storage in the temp dir, deletes enabled.
+ * Debian's CNCF distribution registry as a {@code docker-registry serve} child process with its
+ * own config in a temp dir: 127.0.0.1 only, plain HTTP, no auth, filesystem storage in the temp
+ * dir, deletes enabled. Stopped, and its temp dir deleted, by {@link #close()} or at JVM exit.
+ * For testkit's {@code @WithOciRegistry}, {@code gkm bench verify} and {@code gkm demo}: never a
+ * registry to keep anything in.
  */
-final class OciRegistryServer implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
 
-    static final Path DEFAULT_BINARY = Path.of("/usr/bin/docker-registry");
-    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(15);
-    static final String INSTALL_HINT = "apt-get install -y docker-registry";
+    public static final Path DEFAULT_BINARY = Path.of("/usr/bin/docker-registry");
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(15);
+    public static final String INSTALL_HINT = "apt-get install -y docker-registry";
 
     private final Process process;
     private final Path tempDir;
@@ -35,7 +37,7 @@ final class OciRegistryServer implements AutoCloseable {
     private final Thread shutdownHook;
     private boolean closed;
 
-    private OciRegistryServer(Process process, Path tempDir, Path storageDir, Path logFile, int port) {
+    private LocalRegistry(Process process, Path tempDir, Path storageDir, Path logFile, int port) {
         this.process = process;
         this.tempDir = tempDir;
         this.storageDir = storageDir;
@@ -45,18 +47,21 @@ final class OciRegistryServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    static OciRegistryServer start() {
+    /** {@link #DEFAULT_BINARY} in the JVM's temp dir, ready within {@link #DEFAULT_READY_TIMEOUT}. */
+    public static LocalRegistry start() {
         return start(DEFAULT_BINARY, Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_READY_TIMEOUT);
     }
 
     /**
-     * Starts the registry and waits until {@code GET /v2/} answers 200. Fails (AssertionFailedError)
-     * if the binary is missing, or with the registry's output if it exits or is not ready in time.
+     * Starts the registry and waits until {@code GET /v2/} answers 200.
+     *
+     * @throws LocalRegistryException when the binary is missing ({@link LocalRegistryException#binaryMissing()},
+     *         with the install command), or with the registry's output when it exits or is not ready in time
      */
-    static OciRegistryServer start(Path binary, Path tempParent, Duration readyTimeout) {
+    public static LocalRegistry start(Path binary, Path tempParent, Duration readyTimeout) {
         if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
-            throw new AssertionFailedError("OCI registry binary " + binary + " is missing or not executable;"
-                    + " install Debian's CNCF distribution registry: " + INSTALL_HINT);
+            throw new LocalRegistryException("OCI registry binary " + binary + " is missing or not executable;"
+                    + " install Debian's CNCF distribution registry: " + INSTALL_HINT, true, null);
         }
         Path tempDir;
         try {
@@ -64,7 +69,7 @@ final class OciRegistryServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp dir for the OCI registry in " + tempParent, e);
         }
-        AssertionFailedError last = null;
+        LocalRegistryException last = null;
         // A free port can be taken between probing and binding: retry a few times.
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
@@ -80,15 +85,15 @@ final class OciRegistryServer implements AutoCloseable {
         throw last;
     }
 
-    private static final class PortTaken extends AssertionFailedError {
+    private static final class PortTaken extends LocalRegistryException {
         private static final long serialVersionUID = 1L;
 
         PortTaken(String message) {
-            super(message);
+            super(message, false, null);
         }
     }
 
-    private static OciRegistryServer startIn(Path binary, Path tempDir, int port, Duration readyTimeout) {
+    private static LocalRegistry startIn(Path binary, Path tempDir, int port, Duration readyTimeout) {
         Path storage = tempDir.resolve("storage");
         Path config = tempDir.resolve("config.yml");
         Path log = tempDir.resolve("registry-" + port + ".log");
@@ -121,9 +126,9 @@ final class OciRegistryServer implements AutoCloseable {
             pb.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
             process = pb.start();
         } catch (IOException e) {
-            throw new AssertionFailedError("cannot start " + binary + " serve " + config + ": " + e, e);
+            throw new LocalRegistryException("cannot start " + binary + " serve " + config + ": " + e, false, e);
         }
-        OciRegistryServer server = new OciRegistryServer(process, tempDir, storage, log, port);
+        LocalRegistry server = new LocalRegistry(process, tempDir, storage, log, port);
         try {
             server.awaitReady(readyTimeout);
             return server;
@@ -163,7 +168,7 @@ final class OciRegistryServer implements AutoCloseable {
                 if (output.contains("address already in use")) {
                     throw new PortTaken(message);
                 }
-                throw new AssertionFailedError(message);
+                throw new LocalRegistryException(message, false, null);
             }
             try {
                 HttpResponse<String> response = http.send(ping, HttpResponse.BodyHandlers.ofString());
@@ -175,23 +180,24 @@ final class OciRegistryServer implements AutoCloseable {
                 lastProblem = e.toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionFailedError("interrupted waiting for the OCI registry", e);
+                throw new LocalRegistryException("interrupted waiting for the OCI registry", false, e);
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionFailedError("docker-registry did not answer 200 on GET http://127.0.0.1:" + port
-                        + "/v2/ within " + timeout.toSeconds() + " s (last: " + lastProblem + "); its output:\n" + output());
+                throw new LocalRegistryException("docker-registry did not answer 200 on GET http://127.0.0.1:" + port
+                        + "/v2/ within " + timeout.toSeconds() + " s (last: " + lastProblem + "); its output:\n"
+                        + output(), false, null);
             }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionFailedError("interrupted waiting for the OCI registry", e);
+                throw new LocalRegistryException("interrupted waiting for the OCI registry", false, e);
             }
         }
     }
 
     /** What the registry wrote to stdout/stderr so far. */
-    String output() {
+    public String output() {
         try {
             return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -199,19 +205,25 @@ final class OciRegistryServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path tempDir() {
+    /** {@code 127.0.0.1:<port>}: the registry part of image references. */
+    public String hostPort() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Holds the config, the storage and the log; deleted by {@link #close()}. */
+    public Path tempDir() {
         return tempDir;
     }
 
-    Path storageDir() {
+    public Path storageDir() {
         return storageDir;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -260,7 +272,7 @@ final class OciRegistryServer implements AutoCloseable {
         stopQuietly();
     }
 
-    static void deleteRecursively(Path dir) {
+    private static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -75,6 +75,7 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
                 out.printf("webhook   https://localhost:%d (Kyverno verification %s); e.g. curl --cacert %s "
                         + "https://localhost:%d/healthz%n", ingest.webhookPort(), wiring.verification().enabled() ? "on"
                         : "off: tags resolved in the registry", tls.cert(), ingest.webhookPort());
+                out.printf("inline    %s%n", IngestCommand.inlineLine(config, wiring.verification()));
                 cluster.ifPresent(c -> out.printf("watches   %s%n", IngestCommand.watchLine(config, c)));
                 out.printf("stages    ingest running; %s do not run as pipeline stages yet%n",
                         String.join(", ", NOT_RUNNING));

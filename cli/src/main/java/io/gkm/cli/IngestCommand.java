@@ -11,8 +11,11 @@ import io.gkm.core.kafka.TopicAdmin;
 import io.gkm.core.metrics.MetricsServer;
 import io.gkm.ingest.Ingest;
 import io.gkm.ingest.IngestSettings;
+import io.gkm.ingest.admission.InlineVerify;
+import io.gkm.ingest.admission.KyvernoVerification;
 import io.gkm.ingest.watch.KubernetesAccess;
 import io.gkm.schemas.Topics;
+import io.gkm.verifier.VerifierSettings;
 import io.gkm.verifier.oci.RegistrySettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -31,11 +34,12 @@ import picocli.CommandLine.Command;
         description = {"Runs ingest: GKM's admission webhook (HTTPS) recording every decision on Kafka, and the watches",
                 "of GKMCache and ClusterGKMCache, against the cluster of the kubeconfig (KUBECONFIG, else",
                 "~/.kube/config) or, in a pod, of its service account. The pipeline topics must exist",
-                "(gkm topics create). SIGTERM or Ctrl-C stops it cleanly. Exits 2 on bad configuration."})
+                "(gkm topics create). The webhook verifies ClusterGKMCaches itself with the Kyverno policies of",
+                "GKM_POLICIES (GKM_INLINE_VERIFY). SIGTERM or Ctrl-C stops it cleanly. Exits 2 on bad configuration."})
 final class IngestCommand extends ConfiguredCommand implements Callable<Integer> {
-    /** Every setting ingest reads: the shared ones, the webhook's and watches', the registry's. */
-    static final List<Setting<?>> SETTINGS = Stream.of(Settings.all(), IngestSettings.all(), RegistrySettings.all())
-            .flatMap(List::stream).toList();
+    /** Every setting ingest reads: the shared ones, the webhook's and watches', the registry's, the verifier's trust. */
+    static final List<Setting<?>> SETTINGS = Stream.of(Settings.all(), IngestSettings.all(), RegistrySettings.all(),
+            VerifierSettings.all()).flatMap(List::stream).toList();
 
     /** How long the API server has to answer before ingest gives up starting. */
     static final Duration API_TIMEOUT = Duration.ofSeconds(10);
@@ -52,6 +56,8 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
         GkmConfig config = null;
         try {
             config = config();
+            IngestSettings.missingPolicies(config, IngestSettings.kyvernoVerification(config, env))
+                    .ifPresent(problems::add);
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
@@ -87,6 +93,7 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
              MetricsServer metrics = DevCommand.startMetrics(config, registry)) {
             out.printf("webhook   https://%s:%d (Kyverno verification %s)%n", config.get(IngestSettings.WEBHOOK_HOST),
                     ingest.webhookPort(), wiring.verification().enabled() ? "on" : "off: tags resolved in the registry");
+            out.printf("inline    %s%n", inlineLine(config, wiring.verification()));
             out.printf("watches   %s%n", watchLine(config, api));
             out.printf("kafka     %s (topics with prefix '%s')%n", config.get(Settings.KAFKA_BOOTSTRAP_SERVERS),
                     wiring.topics().prefix());
@@ -103,6 +110,22 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
             out.flush();
         }
         return 0;
+    }
+
+    /** What the webhook verifies itself (GKM_INLINE_VERIFY), and with what. */
+    static String inlineLine(GkmConfig config, KyvernoVerification verification) {
+        InlineVerify inline = config.get(IngestSettings.INLINE_VERIFY);
+        if (!verification.enabled()) {
+            return "off: Kyverno verification is off, so nothing is verified at admission";
+        }
+        if (!inline.on()) {
+            return "off (" + IngestSettings.INLINE_VERIFY.envVar() + "=off): ClusterGKMCache denied, as in GKM";
+        }
+        String kinds = inline == InlineVerify.ALL ? "GKMCache and ClusterGKMCache" : "ClusterGKMCache";
+        return config.find(IngestSettings.POLICIES)
+                .map(paths -> kinds + " verified by the webhook with the policies of " + String.join(", ", paths)
+                        + " within " + config.get(IngestSettings.INLINE_VERIFY_TIMEOUT).toMillis() + " ms")
+                .orElse(kinds + " denied: " + IngestSettings.POLICIES.envVar() + " is not set, so no policy verifies it");
     }
 
     static String watchLine(GkmConfig config, KubernetesAccess.Target api) {

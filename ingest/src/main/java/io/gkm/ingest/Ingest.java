@@ -8,16 +8,21 @@ import io.gkm.core.stage.Emitter;
 import io.gkm.core.stage.StageFailedException;
 import io.gkm.core.stage.StageSpec;
 import io.gkm.ingest.admission.CacheAdmission;
+import io.gkm.ingest.admission.InlineVerify;
 import io.gkm.ingest.admission.KyvernoVerification;
 import io.gkm.ingest.watch.ResourceWatches;
 import io.gkm.ingest.watch.WatchScope;
 import io.gkm.ingest.webhook.AdmissionRecorder;
 import io.gkm.ingest.webhook.CacheWebhook;
+import io.gkm.ingest.webhook.InlineVerifier;
 import io.gkm.ingest.webhook.RegistryDigestResolver;
 import io.gkm.ingest.webhook.WebhookMetrics;
 import io.gkm.ingest.webhook.WebhookServer;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
+import io.gkm.verifier.policy.ClusterPolicy;
+import io.gkm.verifier.policy.PolicyLoadException;
+import io.gkm.verifier.policy.PolicyLoader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -35,9 +40,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code gkm ingest} wired: the admission webhook (Vert.x HTTPS server, GKM's rules, the registry
- * resolver, the Kafka recorder) and, given a Kubernetes client, the resource watches. Reads its
- * settings from a {@link GkmConfig} loaded with {@link Settings#all()}, {@link IngestSettings#all()}
- * and the verifier's {@code RegistrySettings.all()}.
+ * resolver, the inline verifier, the Kafka recorder) and, given a Kubernetes client, the resource
+ * watches. Reads its settings from a {@link GkmConfig} loaded with {@link Settings#all()},
+ * {@link IngestSettings#all()} and the verifier's {@code RegistrySettings.all()} and
+ * {@code VerifierSettings.all()}.
  */
 public final class Ingest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
@@ -62,14 +68,16 @@ public final class Ingest implements AutoCloseable {
     private final WebhookServer server;
     private final AdmissionRecorder recorder;
     private final RegistryDigestResolver resolver;
+    private final InlineVerifier verifier;
     private final ResourceWatches watches;
 
     private Ingest(Vertx vertx, WebhookServer server, AdmissionRecorder recorder, RegistryDigestResolver resolver,
-                   ResourceWatches watches) {
+                   InlineVerifier verifier, ResourceWatches watches) {
         this.vertx = vertx;
         this.server = server;
         this.recorder = recorder;
         this.resolver = resolver;
+        this.verifier = verifier;
         this.watches = watches;
     }
 
@@ -77,7 +85,8 @@ public final class Ingest implements AutoCloseable {
      * Starts the webhook, then the watches if {@code kubernetes} is given (they list the cluster
      * before this returns).
      *
-     * @throws IllegalStateException when the webhook cannot serve (TLS files unusable, port taken)
+     * @throws IllegalStateException when the webhook cannot serve (TLS files unusable, port taken, policies
+     *     of inline verification unreadable)
      */
     public static Ingest start(Wiring wiring, Optional<KubernetesClient> kubernetes) {
         GkmConfig config = wiring.config();
@@ -92,19 +101,23 @@ public final class Ingest implements AutoCloseable {
         Emitter emitter = new Emitter(identity.name(), identity.cluster(), identity.instance(), topics,
                 EventCodec.INSTANCE, clock);
         WebhookMetrics metrics = new WebhookMetrics(wiring.metrics());
+        CacheAdmission rules = new CacheAdmission(wiring.verification(), config.get(IngestSettings.INLINE_VERIFY));
+        Duration inlineTimeout = config.get(IngestSettings.INLINE_VERIFY_TIMEOUT);
+        InlineVerifier verifier = InlineVerifier.fromConfig(config, inlinePolicies(config, wiring.verification()),
+                inlineTimeout);
         RegistryDigestResolver resolver = RegistryDigestResolver.fromConfig(config);
         AdmissionRecorder recorder = new AdmissionRecorder(
                 wiring.kafka().producer("gkm-ingest-webhook-" + identity.instance()), emitter, topics);
-        CacheWebhook webhook = new CacheWebhook(new CacheAdmission(wiring.verification()), resolver, recorder, metrics,
+        CacheWebhook webhook = new CacheWebhook(rules, resolver, verifier, recorder, metrics,
                 new CacheWebhook.Settings(identity.cluster(), config.get(IngestSettings.AUDIT_TIMEOUT),
-                        config.get(IngestSettings.AUDIT_REQUIRED)), clock);
+                        config.get(IngestSettings.AUDIT_REQUIRED), inlineTimeout), clock);
         Vertx vertx = Vertx.vertx();
         WebhookServer server;
         try {
             server = await(WebhookServer.start(vertx, webhookOptions(config, wiring.tls()), webhook, metrics,
                     wiring.metrics()).toCompletionStage().toCompletableFuture(), "start the admission webhook");
         } catch (RuntimeException e) {
-            closeQuietly(vertx, recorder, resolver);
+            closeQuietly(vertx, recorder, resolver, verifier);
             throw e;
         }
         ResourceWatches watches;
@@ -114,10 +127,38 @@ public final class Ingest implements AutoCloseable {
                             config.get(Settings.STAGE_TRANSACTION_TIMEOUT), config.get(Settings.STAGE_RETRY_BACKOFF)),
                     clock)).orElse(null);
         } catch (RuntimeException e) {
-            new Ingest(vertx, server, recorder, resolver, null).close();
+            new Ingest(vertx, server, recorder, resolver, verifier, null).close();
             throw e;
         }
-        return new Ingest(vertx, server, recorder, resolver, watches);
+        return new Ingest(vertx, server, recorder, resolver, verifier, watches);
+    }
+
+    /**
+     * The policies of inline verification ({@link IngestSettings#POLICIES}), loaded only when it
+     * verifies anything; none, with a warning, when they are not given.
+     *
+     * @throws IllegalStateException when they cannot be loaded, saying which file and field
+     */
+    private static List<ClusterPolicy> inlinePolicies(GkmConfig config, KyvernoVerification verification) {
+        InlineVerify inline = config.get(IngestSettings.INLINE_VERIFY);
+        if (!inline.on() || !verification.enabled()) {
+            return List.of();
+        }
+        Optional<String> missing = IngestSettings.missingPolicies(config, verification);
+        if (missing.isPresent()) {
+            LOG.warn("inline verification denies every resource it verifies: {}", missing.get());
+            return List.of();
+        }
+        List<Path> paths = config.get(IngestSettings.POLICIES).stream().map(Path::of).toList();
+        try {
+            List<ClusterPolicy> policies = PolicyLoader.load(paths);
+            LOG.info("inline verification ({}={}) with {} policies from {}", IngestSettings.INLINE_VERIFY.envVar(),
+                    IngestSettings.INLINE_VERIFY.type().render(inline), policies.size(), paths);
+            return policies;
+        } catch (PolicyLoadException e) {
+            throw new IllegalStateException("cannot load the policies of inline verification ("
+                    + IngestSettings.POLICIES.envVar() + "): " + e.getMessage(), e);
+        }
     }
 
     private static WebhookServer.Options webhookOptions(GkmConfig config, TlsFiles tls) {
@@ -154,11 +195,12 @@ public final class Ingest implements AutoCloseable {
         try {
             await(server.close().toCompletionStage().toCompletableFuture(), "stop the admission webhook");
         } finally {
-            closeQuietly(vertx, recorder, resolver);
+            closeQuietly(vertx, recorder, resolver, verifier);
         }
     }
 
-    private static void closeQuietly(Vertx vertx, AdmissionRecorder recorder, RegistryDigestResolver resolver) {
+    private static void closeQuietly(Vertx vertx, AdmissionRecorder recorder, RegistryDigestResolver resolver,
+                                     InlineVerifier verifier) {
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -168,6 +210,7 @@ public final class Ingest implements AutoCloseable {
         }
         recorder.close();
         resolver.close();
+        verifier.close();
     }
 
     private static <T> T await(CompletableFuture<T> future, String what) {

@@ -3,11 +3,13 @@ package io.gkm.ingest;
 import io.gkm.core.config.GkmConfig;
 import io.gkm.core.config.Setting;
 import io.gkm.core.config.SettingType;
+import io.gkm.ingest.admission.InlineVerify;
 import io.gkm.ingest.admission.KyvernoVerification;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The settings of {@code gkm ingest} (webhook and watches), declared once like core's
@@ -64,13 +66,48 @@ public final class IngestSettings {
             "Deny an admission whose decision could not be recorded within GKM_AUDIT_TIMEOUT (else it is answered, "
                     + "counted and logged with its uid).");
 
+    public static final Setting<InlineVerify> INLINE_VERIFY = new Setting<>("inline.verify",
+            SettingType.oneOf(InlineVerify.class), "cluster",
+            "Which kinds the webhook verifies itself with GKM_POLICIES while Kyverno verification is enabled, pinning "
+                    + "the verified digest in spec.image as Kyverno's mutateDigest does: cluster (ClusterGKMCache, which "
+                    + "Kyverno never verifies), all (GKMCache too, without reading Kyverno's annotation), off "
+                    + "(GKM's behaviour: ClusterGKMCache denied).");
+
+    public static final Setting<List<String>> POLICIES = new Setting<>("policies", SettingType.LIST, null,
+            "Kyverno ClusterPolicy YAML the webhook verifies with (GKM_INLINE_VERIFY), comma-separated: files, folders "
+                    + "(their *.yaml) or kustomizations, e.g. deploy/kyverno/policies. gkm ingest needs it while inline "
+                    + "verification is on; without it every resource verified inline is denied.");
+
+    public static final Setting<Duration> INLINE_VERIFY_TIMEOUT = new Setting<>("inline.verify.timeout",
+            SettingType.DURATION, "10s", "Longest the webhook waits for one inline verification (registry and "
+            + "signatures); no verdict by then is a denial that says so. Keep it under the webhook's 30 s timeout, "
+            + "less GKM_AUDIT_TIMEOUT.");
+
     public static final Setting<List<String>> WATCH_NAMESPACES = new Setting<>("watch.namespaces", SettingType.LIST, null,
             "Namespaces whose GKMCaches are watched, comma-separated; unset: all namespaces. ClusterGKMCaches are always watched.");
 
     /** Every ingest setting, in the order of the README table. */
     public static List<Setting<?>> all() {
         return List.of(WEBHOOK_HOST, WEBHOOK_PORT, WEBHOOK_TLS_CERT, WEBHOOK_TLS_KEY, WEBHOOK_TLS_RELOAD_INTERVAL,
-                WEBHOOK_BODY_TIMEOUT, KYVERNO_VERIFICATION_ENABLED, AUDIT_TIMEOUT, AUDIT_REQUIRED, WATCH_NAMESPACES);
+                WEBHOOK_BODY_TIMEOUT, KYVERNO_VERIFICATION_ENABLED, INLINE_VERIFY, POLICIES, INLINE_VERIFY_TIMEOUT,
+                AUDIT_TIMEOUT, AUDIT_REQUIRED, WATCH_NAMESPACES);
+    }
+
+    /**
+     * Why inline verification cannot verify anything as configured: it is on, Kyverno verification
+     * is enabled, and {@link #POLICIES} is not set. {@code gkm ingest} refuses to start then; elsewhere
+     * every resource verified inline is denied (no policy selects it).
+     */
+    public static Optional<String> missingPolicies(GkmConfig config, KyvernoVerification verification) {
+        InlineVerify inline = config.get(INLINE_VERIFY);
+        if (!inline.on() || !verification.enabled() || config.find(POLICIES).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(POLICIES.envVar() + " (" + POLICIES.flag() + "): not set; " + INLINE_VERIFY.envVar() + "="
+                + INLINE_VERIFY.type().render(inline) + " has the webhook verify "
+                + (inline == InlineVerify.ALL ? "GKMCaches and ClusterGKMCaches" : "ClusterGKMCaches")
+                + " with these Kyverno policies: give their folder (e.g. deploy/kyverno/policies), or set "
+                + INLINE_VERIFY.envVar() + "=off to deny every ClusterGKMCache as GKM does");
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param annotation the annotation key
  * @param newValue the value to set; null removes the annotation
  */
-public record AnnotationChange(String annotation, String newValue) {
+public record AnnotationChange(String annotation, String newValue) implements ObjectChange {
     public AnnotationChange {
         Objects.requireNonNull(annotation, "annotation");
         if (newValue != null && newValue.isEmpty()) {

@@ -2,6 +2,7 @@ package io.gkm.ingest.admission;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -47,15 +48,20 @@ public record CacheObject(String name, String namespace, String image, Map<Strin
                 text(spec, "image", "spec.image"), stringMap(metadata, "labels"), stringMap(metadata, "annotations"));
     }
 
-    /** This object as the mutating webhook's change leaves it. */
-    public CacheObject with(AnnotationChange change) {
+    /** This object as the mutating webhook's changes leave it. */
+    public CacheObject with(List<ObjectChange> changes) {
+        String changedImage = image;
         Map<String, String> changed = new LinkedHashMap<>(annotations);
-        if (change.removes()) {
-            changed.remove(change.annotation());
-        } else {
-            changed.put(change.annotation(), change.newValue());
+        for (ObjectChange change : changes) {
+            if (change instanceof ImageChange pinned) {
+                changedImage = pinned.image();
+            } else if (change instanceof AnnotationChange a && a.removes()) {
+                changed.remove(a.annotation());
+            } else if (change instanceof AnnotationChange a) {
+                changed.put(a.annotation(), a.newValue());
+            }
         }
-        return new CacheObject(name, namespace, image, labels, changed);
+        return new CacheObject(name, namespace, changedImage, labels, changed);
     }
 
     /** An annotation's value; null when absent. */

@@ -4,6 +4,8 @@ import io.gkm.ingest.admission.AdmissionDecision;
 import io.gkm.ingest.admission.AnnotationChange;
 import io.gkm.ingest.admission.CacheKind;
 import io.gkm.ingest.admission.CacheObject;
+import io.gkm.ingest.admission.ImageChange;
+import io.gkm.ingest.admission.ObjectChange;
 import io.gkm.ingest.model.GkmApi;
 import io.gkm.schemas.ResourceKey;
 import io.gkm.schemas.event.Operation;
@@ -224,8 +226,8 @@ public final class AdmissionReviews {
         if (!decision.message().isEmpty()) {
             status.put("message", decision.message());
         }
-        if (decision.change() != null) {
-            byte[] patch = JSON.writeValueAsBytes(jsonPatch(object, decision.change()));
+        if (!decision.changes().isEmpty()) {
+            byte[] patch = JSON.writeValueAsBytes(jsonPatch(object, decision.changes()));
             response.put("patchType", "JSONPatch");
             response.put("patch", Base64.getEncoder().encodeToString(patch));
         }
@@ -237,15 +239,29 @@ public final class AdmissionReviews {
     }
 
     /**
-     * The RFC 6902 patch that makes {@code change} on {@code object}. Adds the whole annotations map
-     * when the object has none (or {@code annotations: null}, as a YAML {@code annotations:} line
-     * gives), since a patch cannot add a member to a missing or null parent.
+     * The RFC 6902 patch that makes {@code changes} on {@code object}, in order. An annotation
+     * change adds the whole annotations map when the object has none (or {@code annotations: null},
+     * as a YAML {@code annotations:} line gives), since a patch cannot add a member to a missing or
+     * null parent; a pinned image replaces {@code spec.image}, which it was verified from.
      */
-    public static ArrayNode jsonPatch(JsonNode object, AnnotationChange change) {
+    public static ArrayNode jsonPatch(JsonNode object, List<ObjectChange> changes) {
         ArrayNode patch = NODES.arrayNode();
+        for (ObjectChange change : changes) {
+            ObjectNode op = patch.addObject();
+            if (change instanceof ImageChange pinned) {
+                op.put("op", "replace");
+                op.put("path", "/spec/image");
+                op.put("value", pinned.image());
+            } else {
+                annotationOp(op, object, (AnnotationChange) change);
+            }
+        }
+        return patch;
+    }
+
+    private static void annotationOp(ObjectNode op, JsonNode object, AnnotationChange change) {
         JsonNode metadata = object.path("metadata");
         JsonNode annotations = metadata.path("annotations");
-        ObjectNode op = patch.addObject();
         if (change.removes()) {
             op.put("op", "remove");
             op.put("path", "/metadata/annotations/" + pointerToken(change.annotation()));
@@ -262,20 +278,26 @@ public final class AdmissionReviews {
             op.put("path", "/metadata");
             op.putObject("value").putObject("annotations").put(change.annotation(), change.newValue());
         }
-        return patch;
     }
 
-    /** {@code object} with {@code change} applied (what the API server stores after the patch). */
-    public static JsonNode patched(JsonNode object, AnnotationChange change) {
+    /** {@code object} with {@code changes} applied (what the API server stores after the patch). */
+    public static JsonNode patched(JsonNode object, List<ObjectChange> changes) {
         ObjectNode copy = (ObjectNode) object.deepCopy();
-        JsonNode metadata = copy.path("metadata");
-        ObjectNode meta = metadata.isObject() ? (ObjectNode) metadata : copy.putObject("metadata");
-        JsonNode annotations = meta.path("annotations");
-        ObjectNode map = annotations.isObject() ? (ObjectNode) annotations : meta.putObject("annotations");
-        if (change.removes()) {
-            map.remove(change.annotation());
-        } else {
-            map.put(change.annotation(), change.newValue());
+        for (ObjectChange change : changes) {
+            if (change instanceof ImageChange pinned) {
+                ((ObjectNode) copy.path("spec")).put("image", pinned.image());
+                continue;
+            }
+            AnnotationChange annotation = (AnnotationChange) change;
+            JsonNode metadata = copy.path("metadata");
+            ObjectNode meta = metadata.isObject() ? (ObjectNode) metadata : copy.putObject("metadata");
+            JsonNode annotations = meta.path("annotations");
+            ObjectNode map = annotations.isObject() ? (ObjectNode) annotations : meta.putObject("annotations");
+            if (annotation.removes()) {
+                map.remove(annotation.annotation());
+            } else {
+                map.put(annotation.annotation(), annotation.newValue());
+            }
         }
         return copy;
     }

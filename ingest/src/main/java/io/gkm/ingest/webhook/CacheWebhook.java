@@ -3,10 +3,13 @@ package io.gkm.ingest.webhook;
 import io.gkm.core.stage.AuditEntry;
 import io.gkm.ingest.admission.AdmissionDecision;
 import io.gkm.ingest.admission.CacheAdmission;
+import io.gkm.ingest.admission.CacheKind;
 import io.gkm.ingest.admission.CacheObject;
 import io.gkm.ingest.admission.Check;
 import io.gkm.ingest.admission.DigestResolution;
 import io.gkm.ingest.admission.DigestResolver;
+import io.gkm.ingest.admission.ImageVerifier;
+import io.gkm.ingest.admission.InlineVerification;
 import io.gkm.ingest.model.GkmApi;
 import io.gkm.schemas.event.AdmissionEvent;
 import io.gkm.schemas.event.Decision;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One admission from body to answer: read the AdmissionReview, decide with GKM's rules (asking the
- * registry first when Kyverno verification is disabled), record the decision on Kafka, answer.
+ * registry first when Kyverno verification is disabled, the verifier first for a kind verified
+ * inline), record the decision on Kafka, answer.
  *
  * <p>Recording waits at most the audit timeout. A decision not acknowledged by then is counted and
  * logged with its uid, and answered as decided, unless recording is required: then it is denied,
@@ -39,21 +43,27 @@ import org.slf4j.LoggerFactory;
 public final class CacheWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(CacheWebhook.class);
 
-    /** What decides, asks and records; and how. */
-    public record Settings(String cluster, Duration auditTimeout, boolean auditRequired) {
+    /**
+     * What decides, asks and records; and how.
+     *
+     * @param inlineVerifyTimeout the budget of one inline verification; no verdict by then is a denial
+     */
+    public record Settings(String cluster, Duration auditTimeout, boolean auditRequired, Duration inlineVerifyTimeout) {
     }
 
     private final CacheAdmission rules;
     private final DigestResolver resolver;
+    private final ImageVerifier verifier;
     private final AdmissionRecorder recorder;
     private final WebhookMetrics metrics;
     private final Settings settings;
     private final Clock clock;
 
-    public CacheWebhook(CacheAdmission rules, DigestResolver resolver, AdmissionRecorder recorder,
-                        WebhookMetrics metrics, Settings settings, Clock clock) {
+    public CacheWebhook(CacheAdmission rules, DigestResolver resolver, ImageVerifier verifier,
+                        AdmissionRecorder recorder, WebhookMetrics metrics, Settings settings, Clock clock) {
         this.rules = rules;
         this.resolver = resolver;
+        this.verifier = verifier;
         this.recorder = recorder;
         this.metrics = metrics;
         this.settings = settings;
@@ -87,11 +97,17 @@ public final class CacheWebhook {
 
     private CompletableFuture<AdmissionDecision> decide(WebhookPath path, AdmissionCall call) {
         Operation op = call.operation();
+        if (op != Operation.CREATE && op != Operation.UPDATE) {
+            // GKM allows every delete; CONNECT is not registered for these kinds.
+            return CompletableFuture.completedFuture(path.mutating() ? AdmissionDecision.allow() : rules.validateDelete());
+        }
+        CacheKind kind = path.kind();
+        CacheObject cache = call.cache();
+        CacheObject old = call.oldCache();
         if (path.mutating()) {
-            if (op != Operation.CREATE && op != Operation.UPDATE) {
-                return CompletableFuture.completedFuture(AdmissionDecision.allow());
+            if (rules.imageToVerifyOnMutate(kind, old, cache).isPresent()) {
+                return verifyInline(kind, cache).thenApply(verified -> rules.mutateVerified(cache, verified));
             }
-            CacheObject cache = call.cache();
             Optional<String> image = rules.imageToResolve(cache);
             if (image.isEmpty()) {
                 return CompletableFuture.completedFuture(rules.mutate(cache, null));
@@ -103,13 +119,26 @@ public final class CacheWebhook {
                             ? new DigestResolution.Resolved(digest)
                             : new DigestResolution.Failed(resolutionFailure(unwrap(error), budget))));
         }
-        AdmissionDecision decision = switch (op) {
-            case CREATE -> rules.validateCreate(path.kind(), call.cache());
-            case UPDATE -> rules.validateUpdate(path.kind(), call.oldCache(), call.cache());
-            case DELETE -> rules.validateDelete();
-            case CONNECT -> AdmissionDecision.allow();
-        };
-        return CompletableFuture.completedFuture(decision);
+        CompletableFuture<InlineVerification> verified = rules.imageToVerifyOnValidate(kind, old, cache).isPresent()
+                ? verifyInline(kind, cache) : CompletableFuture.completedFuture(null);
+        return verified.thenApply(v -> op == Operation.CREATE ? rules.validateCreate(kind, cache, v)
+                : rules.validateUpdate(kind, old, cache, v));
+    }
+
+    /** The verifier's verdict on {@code cache}'s image within the budget; never fails. */
+    private CompletableFuture<InlineVerification> verifyInline(CacheKind kind, CacheObject cache) {
+        Duration budget = settings.inlineVerifyTimeout();
+        return verifier.verify(kind, cache).toCompletableFuture()
+                .orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((verification, error) -> {
+                    if (error == null) {
+                        return verification;
+                    }
+                    Throwable cause = unwrap(error);
+                    return cause instanceof TimeoutException ? InlineVerification.timedOut(budget)
+                            : InlineVerification.failed("the verification could not be run: "
+                                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+                });
     }
 
     private CompletableFuture<WebhookAnswer> recordAndAnswer(WebhookPath path, AdmissionCall call,
@@ -156,8 +185,8 @@ public final class CacheWebhook {
                 .setUserName(call.userName())
                 .setUserGroups(call.userGroups())
                 .setSubmittedObject(call.object() == null ? null : AdmissionReviews.json(call.object()))
-                .setMutatedObject(decision.change() == null ? null
-                        : AdmissionReviews.json(AdmissionReviews.patched(call.object(), decision.change())))
+                .setMutatedObject(decision.changes().isEmpty() ? null
+                        : AdmissionReviews.json(AdmissionReviews.patched(call.object(), decision.changes())))
                 .setDecision(decision.allowed() ? Decision.ALLOWED : Decision.DENIED)
                 .setReason(decision.message())
                 .setKyvernoAnnotation(cache == null ? null : cache.annotation(GkmApi.KYVERNO_VERIFY_IMAGES_ANNOTATION))
@@ -174,7 +203,10 @@ public final class CacheWebhook {
         CacheObject cache = call.cache();
         if (cache != null) {
             details.put("image", cache.image());
-            CacheObject admitted = decision.change() == null ? cache : cache.with(decision.change());
+            CacheObject admitted = cache.with(decision.changes());
+            if (!admitted.image().equals(cache.image())) {
+                details.put("pinnedImage", admitted.image());
+            }
             Optional.ofNullable(admitted.annotation(GkmApi.RESOLVED_DIGEST_ANNOTATION))
                     .ifPresent(d -> details.put("resolvedDigest", d));
         }

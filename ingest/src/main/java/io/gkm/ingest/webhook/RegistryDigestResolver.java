@@ -9,13 +9,8 @@ import io.gkm.verifier.oci.RegistryClient;
 import io.gkm.verifier.oci.RegistrySettings;
 import io.gkm.verifier.oci.RetryPolicy;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Resolves {@code spec.image} in its registry with the verifier's {@link RegistryClient} (used when
@@ -37,18 +32,10 @@ public final class RegistryDigestResolver implements DigestResolver, AutoCloseab
             Duration.ofSeconds(2));
 
     private final RegistryClient registry;
-    private final ThreadPoolExecutor lookups;
+    private final BlockingWork lookups = new BlockingWork("gkm-digest-resolver", THREADS, MAX_WAITING);
 
     public RegistryDigestResolver(RegistryClient registry) {
         this.registry = registry;
-        AtomicInteger threads = new AtomicInteger();
-        this.lookups = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(MAX_WAITING), r -> {
-                    Thread t = new Thread(r, "gkm-digest-resolver-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.lookups.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -56,25 +43,27 @@ public final class RegistryDigestResolver implements DigestResolver, AutoCloseab
      * waits longer than GKM's budget of {@link CacheAdmission#DIGEST_RESOLUTION_BUDGET}.
      */
     public static RegistryDigestResolver fromConfig(GkmConfig config) {
+        return new RegistryDigestResolver(registryWithin(config, CacheAdmission.DIGEST_RESOLUTION_BUDGET));
+    }
+
+    /**
+     * A registry client with the settings of {@code config} whose requests wait at most
+     * {@code budget} (less if {@code GKM_REGISTRY_TIMEOUT} says so), retrying transient failures
+     * with {@link #RETRIES}: for work that must answer within an admission's budget.
+     */
+    static RegistryClient registryWithin(GkmConfig config, Duration budget) {
         Duration timeout = config.get(RegistrySettings.REGISTRY_TIMEOUT);
-        Duration budget = CacheAdmission.DIGEST_RESOLUTION_BUDGET;
-        return new RegistryDigestResolver(RegistryClient.builder()
+        return RegistryClient.builder()
                 .configure(config)
                 .timeout(timeout.compareTo(budget) < 0 ? timeout : budget)
                 .retryPolicy(RETRIES)
-                .build());
+                .build();
     }
 
     @Override
     public CompletionStage<String> resolve(String image, Duration budget) {
-        CompletableFuture<String> digest;
-        try {
-            digest = CompletableFuture.supplyAsync(() -> digestOf(ImageReference.parse(image)).toString(), lookups);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException(MAX_WAITING
-                    + " registry look-ups are already waiting; the registry is too slow for the admission rate", e));
-        }
-        return digest.orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS);
+        return lookups.submit(() -> digestOf(ImageReference.parse(image)).toString(), "registry look-ups")
+                .orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private Digest digestOf(ImageReference image) {
@@ -86,6 +75,6 @@ public final class RegistryDigestResolver implements DigestResolver, AutoCloseab
     /** Stops the look-up threads; look-ups still running are abandoned. */
     @Override
     public void close() {
-        lookups.shutdownNow();
+        lookups.close();
     }
 }

@@ -22,8 +22,8 @@ class CacheAdmissionTest {
     static final String TAGGED = REPO + ":vector-add-cache-rocm";
     static final String PINNED = TAGGED + "@" + DIGEST;
 
-    private final CacheAdmission enabled = new CacheAdmission(KyvernoVerification.ENABLED);
-    private final CacheAdmission disabled = new CacheAdmission(KyvernoVerification.DISABLED);
+    private final CacheAdmission enabled = new CacheAdmission(KyvernoVerification.ENABLED, InlineVerify.OFF);
+    private final CacheAdmission disabled = new CacheAdmission(KyvernoVerification.DISABLED, InlineVerify.OFF);
 
     static CacheObject cache(String image, Map<String, String> annotations) {
         return new CacheObject("vector-add-cache-rocm-1", "gkm-test-ns-scoped-1", image,
@@ -45,7 +45,7 @@ class CacheAdmissionTest {
             AdmissionDecision d = enabled.mutate(cache(PINNED, Map.of()), null);
 
             assertThat(d.allowed()).isTrue();
-            assertThat(d.change()).isEqualTo(AnnotationChange.set(RESOLVED_DIGEST_ANNOTATION, DIGEST));
+            assertThat(d.changes()).containsExactly(AnnotationChange.set(RESOLVED_DIGEST_ANNOTATION, DIGEST));
         }
 
         @Test
@@ -59,7 +59,7 @@ class CacheAdmissionTest {
         void replacesAStaleDigest() {
             AdmissionDecision d = enabled.mutate(cache(PINNED, Map.of(RESOLVED_DIGEST_ANNOTATION, OTHER_DIGEST)), null);
 
-            assertThat(d.change()).isEqualTo(AnnotationChange.set(RESOLVED_DIGEST_ANNOTATION, DIGEST));
+            assertThat(d.changes()).containsExactly(AnnotationChange.set(RESOLVED_DIGEST_ANNOTATION, DIGEST));
         }
 
         @Test
@@ -74,7 +74,7 @@ class CacheAdmissionTest {
             AdmissionDecision d = enabled.mutate(cache(TAGGED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST)), null);
 
             assertThat(d.allowed()).isTrue();
-            assertThat(d.change()).isEqualTo(AnnotationChange.remove(RESOLVED_DIGEST_ANNOTATION));
+            assertThat(d.changes()).containsExactly(AnnotationChange.remove(RESOLVED_DIGEST_ANNOTATION));
         }
 
         @Test
@@ -97,7 +97,7 @@ class CacheAdmissionTest {
         void setsTheDigestTheRegistryResolved() {
             AdmissionDecision d = disabled.mutate(cache(TAGGED, Map.of()), new DigestResolution.Resolved(DIGEST));
 
-            assertThat(d.change()).isEqualTo(AnnotationChange.set(RESOLVED_DIGEST_ANNOTATION, DIGEST));
+            assertThat(d.changes()).containsExactly(AnnotationChange.set(RESOLVED_DIGEST_ANNOTATION, DIGEST));
         }
 
         @Test
@@ -125,10 +125,10 @@ class CacheAdmissionTest {
         @Test
         void validationChecksOnlyImageAndDigest() {
             assertThat(disabled.validateCreate(CacheKind.GKM_CACHE,
-                    cache(TAGGED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST)))).isEqualTo(AdmissionDecision.allow());
+                    cache(TAGGED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST)), null)).isEqualTo(AdmissionDecision.allow());
             assertThat(disabled.validateCreate(CacheKind.CLUSTER_GKM_CACHE,
-                    cache(TAGGED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST)))).isEqualTo(AdmissionDecision.allow());
-            assertThat(disabled.validateCreate(CacheKind.GKM_CACHE, cache(TAGGED, Map.of())).message())
+                    cache(TAGGED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST)), null)).isEqualTo(AdmissionDecision.allow());
+            assertThat(disabled.validateCreate(CacheKind.GKM_CACHE, cache(TAGGED, Map.of()), null).message())
                     .isEqualTo("gkm.io/resolvedDigest must be set by mutating webhook");
         }
     }
@@ -137,7 +137,7 @@ class CacheAdmissionTest {
     class ValidateCreateWithGkmsMessages {
         @Test
         void deniesAnEmptyImage() {
-            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache("", verifiedAnnotations("{}")));
+            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache("", verifiedAnnotations("{}")), null);
 
             assertThat(d.allowed()).isFalse();
             assertThat(d.code()).isEqualTo(403);
@@ -149,7 +149,7 @@ class CacheAdmissionTest {
         void deniesAMissingOrEmptyResolvedDigest(String value) {
             Map<String, String> a = value.equals("absent") ? Map.of() : Map.of(RESOLVED_DIGEST_ANNOTATION, value);
 
-            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, a));
+            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, a), null);
 
             assertThat(d.message()).isEqualTo("gkm.io/resolvedDigest must be set by mutating webhook");
         }
@@ -157,7 +157,7 @@ class CacheAdmissionTest {
         @Test
         void deniesAMissingKyvernoAnnotation() {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE,
-                    cache(PINNED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST)));
+                    cache(PINNED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST)), null);
 
             assertThat(d.message()).isEqualTo("kyverno.io/verify-images must be set by kyverno");
         }
@@ -165,7 +165,7 @@ class CacheAdmissionTest {
         @ParameterizedTest
         @ValueSource(strings = {"not json", "[\"pass\"]", "{\"" + PINNED + "\": true}", "{} trailing", ""})
         void deniesAnUnparsableKyvernoAnnotation(String value) {
-            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, verifiedAnnotations(value)));
+            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, verifiedAnnotations(value)), null);
 
             assertThat(d.check()).isEqualTo(Check.KYVERNO_ANNOTATION_UNPARSABLE);
             assertThat(d.message()).startsWith(
@@ -176,7 +176,7 @@ class CacheAdmissionTest {
         @ValueSource(strings = {"fail", "skip", "PASS", ""})
         void deniesAStatusOtherThanPass(String status) {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE,
-                    cache(PINNED, verifiedAnnotations("{\"" + REPO + "@" + DIGEST + "\":\"" + status + "\"}")));
+                    cache(PINNED, verifiedAnnotations("{\"" + REPO + "@" + DIGEST + "\":\"" + status + "\"}")), null);
 
             assertThat(d.message()).isEqualTo("kyverno verification failed: kyverno verification status is not 'pass': " + status);
         }
@@ -188,7 +188,7 @@ class CacheAdmissionTest {
         @ValueSource(strings = {REPO + "@" + DIGEST, TAGGED + "@" + DIGEST})
         void allowsAPassForThePinnedImageAndDigest(String kyvernoKey) {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE,
-                    cache(PINNED, verifiedAnnotations("{\"" + kyvernoKey + "\":\"pass\"}")));
+                    cache(PINNED, verifiedAnnotations("{\"" + kyvernoKey + "\":\"pass\"}")), null);
 
             assertThat(d).isEqualTo(AdmissionDecision.allow());
         }
@@ -203,7 +203,7 @@ class CacheAdmissionTest {
         })
         void matchesKyvernosFormOfTheImageWithDockerHubDefaults(String image, String kyvernoName) {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(image + "@" + DIGEST,
-                    verifiedAnnotations("{\"" + kyvernoName + "@" + DIGEST + "\":\"pass\"}")));
+                    verifiedAnnotations("{\"" + kyvernoName + "@" + DIGEST + "\":\"pass\"}")), null);
 
             assertThat(d).isEqualTo(AdmissionDecision.allow());
         }
@@ -211,7 +211,7 @@ class CacheAdmissionTest {
         @Test
         void anotherRegistrysRepositoryOfTheSameNameIsAnotherImage() {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache("quay.io/nginx@" + DIGEST,
-                    verifiedAnnotations("{\"docker.io/nginx@" + DIGEST + "\":\"pass\"}")));
+                    verifiedAnnotations("{\"docker.io/nginx@" + DIGEST + "\":\"pass\"}")), null);
 
             assertThat(d.check()).isEqualTo(Check.KYVERNO_NO_ENTRY_FOR_IMAGE);
         }
@@ -219,15 +219,15 @@ class CacheAdmissionTest {
         @Test
         void allowsFurtherPassesForOtherImages() {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, verifiedAnnotations(
-                    "{\"quay.io/other/image@" + OTHER_DIGEST + "\":\"pass\",\"" + REPO + "@" + DIGEST + "\":\"pass\"}")));
+                    "{\"quay.io/other/image@" + OTHER_DIGEST + "\":\"pass\",\"" + REPO + "@" + DIGEST + "\":\"pass\"}")), null);
 
             assertThat(d).isEqualTo(AdmissionDecision.allow());
         }
 
         @Test
-        void deniesEveryClusterGkmCache() {
+        void deniesEveryClusterGkmCacheWhenInlineVerificationIsOff() {
             AdmissionDecision d = enabled.validateCreate(CacheKind.CLUSTER_GKM_CACHE,
-                    cache(PINNED, verifiedAnnotations("{\"" + REPO + "@" + DIGEST + "\":\"pass\"}")));
+                    cache(PINNED, verifiedAnnotations("{\"" + REPO + "@" + DIGEST + "\":\"pass\"}")), null);
 
             assertThat(d.check()).isEqualTo(Check.CLUSTER_SCOPED_UNVERIFIABLE);
             assertThat(d.message()).contains("ClusterGKMCache").contains("cluster-scoped");
@@ -249,7 +249,7 @@ class CacheAdmissionTest {
             Set<String> messages = new LinkedHashSet<>();
 
             forgeries.forEach((forgery, object) -> {
-                AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, object);
+                AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, object, null);
                 assertThat(d.allowed()).as(forgery).isFalse();
                 assertThat(d.code()).as(forgery).isEqualTo(403);
                 messages.add(d.message());
@@ -261,7 +261,7 @@ class CacheAdmissionTest {
 
         @Test
         void anEmptyAnnotationSaysKyvernoVerifiedNothing() {
-            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, verifiedAnnotations("{}")));
+            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, verifiedAnnotations("{}")), null);
 
             assertThat(d.check()).isEqualTo(Check.KYVERNO_ANNOTATION_EMPTY);
             assertThat(d.message()).isEqualTo("kyverno verification failed: kyverno.io/verify-images has no entries: "
@@ -271,7 +271,7 @@ class CacheAdmissionTest {
         @Test
         void anotherImagesPassSaysThisImageHasNoEntry() {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE,
-                    cache(PINNED, verifiedAnnotations("{\"quay.io/other/image@" + DIGEST + "\":\"pass\"}")));
+                    cache(PINNED, verifiedAnnotations("{\"quay.io/other/image@" + DIGEST + "\":\"pass\"}")), null);
 
             assertThat(d.check()).isEqualTo(Check.KYVERNO_NO_ENTRY_FOR_IMAGE);
             assertThat(d.message()).startsWith("kyverno verification failed: kyverno.io/verify-images has no entry for image "
@@ -281,7 +281,7 @@ class CacheAdmissionTest {
         @Test
         void anotherDigestsPassNamesBothDigests() {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE,
-                    cache(PINNED, verifiedAnnotations("{\"" + REPO + "@" + OTHER_DIGEST + "\":\"pass\"}")));
+                    cache(PINNED, verifiedAnnotations("{\"" + REPO + "@" + OTHER_DIGEST + "\":\"pass\"}")), null);
 
             assertThat(d.check()).isEqualTo(Check.KYVERNO_ENTRY_DIGEST_MISMATCH);
             assertThat(d.message()).contains(OTHER_DIGEST).contains(DIGEST);
@@ -290,7 +290,7 @@ class CacheAdmissionTest {
         @Test
         void aPassByTagOnlyIsNotAPassForTheDigest() {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE,
-                    cache(PINNED, verifiedAnnotations("{\"" + TAGGED + "\":\"pass\"}")));
+                    cache(PINNED, verifiedAnnotations("{\"" + TAGGED + "\":\"pass\"}")), null);
 
             assertThat(d.check()).isEqualTo(Check.KYVERNO_ENTRY_WITHOUT_DIGEST);
         }
@@ -298,7 +298,7 @@ class CacheAdmissionTest {
         @Test
         void anUnpinnedImageIsDeniedEvenWithADigestAndAPass() {
             AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE,
-                    cache(TAGGED, verifiedAnnotations("{\"" + REPO + "@" + DIGEST + "\":\"pass\"}")));
+                    cache(TAGGED, verifiedAnnotations("{\"" + REPO + "@" + DIGEST + "\":\"pass\"}")), null);
 
             assertThat(d.check()).isEqualTo(Check.IMAGE_NOT_PINNED);
             assertThat(d.message()).contains("'" + TAGGED + "'");
@@ -309,7 +309,7 @@ class CacheAdmissionTest {
             Map<String, String> a = verifiedAnnotations("{\"" + REPO + "@" + OTHER_DIGEST + "\":\"pass\"}");
             a.put(RESOLVED_DIGEST_ANNOTATION, OTHER_DIGEST);
 
-            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, a));
+            AdmissionDecision d = enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, a), null);
 
             assertThat(d.check()).isEqualTo(Check.RESOLVED_DIGEST_NOT_PINNED_DIGEST);
             assertThat(d.message()).contains(OTHER_DIGEST).contains(PINNED);
@@ -325,7 +325,7 @@ class CacheAdmissionTest {
             CacheObject relabelled = new CacheObject(admitted.name(), admitted.namespace(), PINNED,
                     Map.of("team", "a"), admitted.annotations());
 
-            assertThat(enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, relabelled)).isEqualTo(AdmissionDecision.allow());
+            assertThat(enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, relabelled, null)).isEqualTo(AdmissionDecision.allow());
         }
 
         @Test
@@ -333,21 +333,21 @@ class CacheAdmissionTest {
             Map<String, String> a = new HashMap<>(admitted.annotations());
             a.put(RESOLVED_DIGEST_ANNOTATION, OTHER_DIGEST);
 
-            AdmissionDecision d = enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache(PINNED, a));
+            AdmissionDecision d = enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache(PINNED, a), null);
 
             assertThat(d.message()).isEqualTo("gkm.io/resolvedDigest is immutable when spec.image is unchanged");
         }
 
         @Test
         void deniesANewImageWithoutDigest() {
-            AdmissionDecision d = enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache(REPO + ":v2", Map.of()));
+            AdmissionDecision d = enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache(REPO + ":v2", Map.of()), null);
 
             assertThat(d.message()).isEqualTo("gkm.io/resolvedDigest must be set by mutating webhook when spec.image changes");
         }
 
         @Test
         void deniesAnEmptiedImage() {
-            AdmissionDecision d = enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache("", admitted.annotations()));
+            AdmissionDecision d = enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache("", admitted.annotations()), null);
 
             assertThat(d.message()).isEqualTo("spec.image must be set");
         }
@@ -360,9 +360,9 @@ class CacheAdmissionTest {
             Map<String, String> fresh = new HashMap<>(stale);
             fresh.put(KYVERNO_VERIFY_IMAGES_ANNOTATION, "{\"" + REPO + "@" + OTHER_DIGEST + "\":\"pass\"}");
 
-            assertThat(enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache(newImage, stale)).check())
+            assertThat(enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache(newImage, stale), null).check())
                     .isEqualTo(Check.KYVERNO_ENTRY_DIGEST_MISMATCH);
-            assertThat(enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache(newImage, fresh)))
+            assertThat(enabled.validateUpdate(CacheKind.GKM_CACHE, admitted, cache(newImage, fresh), null))
                     .isEqualTo(AdmissionDecision.allow());
         }
 
@@ -381,12 +381,12 @@ class CacheAdmissionTest {
                 "gkm.io/resolvedDigest is immutable when spec.image is unchanged",
                 "gkm.io/resolvedDigest must be set by mutating webhook when spec.image changes");
         List<String> ours = List.of(
-                enabled.validateCreate(CacheKind.GKM_CACHE, cache("", Map.of())).message(),
-                enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, Map.of())).message(),
-                enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST))).message(),
+                enabled.validateCreate(CacheKind.GKM_CACHE, cache("", Map.of()), null).message(),
+                enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, Map.of()), null).message(),
+                enabled.validateCreate(CacheKind.GKM_CACHE, cache(PINNED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST)), null).message(),
                 enabled.validateUpdate(CacheKind.GKM_CACHE, cache(PINNED, Map.of(RESOLVED_DIGEST_ANNOTATION, DIGEST)),
-                        cache(PINNED, Map.of())).message(),
-                enabled.validateUpdate(CacheKind.GKM_CACHE, cache(PINNED, Map.of()), cache(TAGGED, Map.of())).message());
+                        cache(PINNED, Map.of()), null).message(),
+                enabled.validateUpdate(CacheKind.GKM_CACHE, cache(PINNED, Map.of()), cache(TAGGED, Map.of()), null).message());
 
         assertThat(ours).isEqualTo(gkm);
     }

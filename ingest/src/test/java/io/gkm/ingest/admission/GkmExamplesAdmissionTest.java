@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * image extractor for them, so it never verifies one).
  */
 class GkmExamplesAdmissionTest {
-    private final CacheAdmission admission = new CacheAdmission(KyvernoVerification.ENABLED);
+    private final CacheAdmission admission = new CacheAdmission(KyvernoVerification.ENABLED, InlineVerify.OFF);
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -38,8 +38,8 @@ class GkmExamplesAdmissionTest {
         CacheObject object = CacheObject.fromJson(submitted);
 
         AdmissionDecision mutation = admission.mutate(object, null);
-        CacheObject mutated = mutation.annotationChange().map(object::with).orElse(object);
-        AdmissionDecision validation = admission.validateCreate(kind, mutated);
+        CacheObject mutated = object.with(mutation.changes());
+        AdmissionDecision validation = admission.validateCreate(kind, mutated, null);
 
         assertThat(mutation.allowed()).isTrue();
         assertThat(validation.allowed()).as(validation.message()).isEqualTo(allowed);

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gkm.ingest.admission.AdmissionDecision;
 import io.gkm.ingest.admission.AnnotationChange;
+import io.gkm.ingest.admission.ImageChange;
+import io.gkm.ingest.admission.ObjectChange;
 import io.gkm.ingest.admission.CacheKind;
 import io.gkm.ingest.admission.Check;
 import io.gkm.schemas.event.Operation;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -129,7 +132,7 @@ class AdmissionReviewsTest {
 
         assertThat(answer.path("response").path("patchType").asString()).isEqualTo("JSONPatch");
         assertThat(patched.path("metadata").path("annotations").path("gkm.io/resolvedDigest").asString()).isEqualTo(DIGEST);
-        assertThat(patched).isEqualTo(AdmissionReviews.patched(object, change));
+        assertThat(patched).isEqualTo(AdmissionReviews.patched(object, List.of(change)));
     }
 
     @Test
@@ -146,5 +149,21 @@ class AdmissionReviewsTest {
 
         assertThat(patch).contains("/metadata/annotations/gkm.io~1resolvedDigest");
         assertThat(patched.path("metadata").path("annotations").propertyNames()).containsExactly("keep");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cluster/11-clustergkmcache.yaml", "namespace/21-gkmcache.yaml"})
+    void aVerifiedImageIsPinnedInSpecImageAndItsDigestAnnotatedByOnePatch(String example) {
+        ObjectNode review = Reviews.createExample(example);
+        JsonNode object = review.path("request").path("object");
+        String pinned = object.path("spec").path("image").asString() + "@" + DIGEST;
+        List<ObjectChange> changes = List.of(new ImageChange(pinned), AnnotationChange.set("gkm.io/resolvedDigest", DIGEST));
+
+        JsonNode patched = Reviews.patchedObject(review, Reviews.JSON.readTree(AdmissionReviews.answer("u",
+                AdmissionDecision.allowWith(changes, "image verified"), object)));
+
+        assertThat(patched.path("spec").path("image").asString()).isEqualTo(pinned);
+        assertThat(patched.path("metadata").path("annotations").path("gkm.io/resolvedDigest").asString()).isEqualTo(DIGEST);
+        assertThat(patched).isEqualTo(AdmissionReviews.patched(object, changes));
     }
 }

@@ -5,6 +5,8 @@ import io.gkm.core.metrics.MetricsServer;
 import io.gkm.core.stage.Emitter;
 import io.gkm.ingest.admission.CacheAdmission;
 import io.gkm.ingest.admission.DigestResolver;
+import io.gkm.ingest.admission.ImageVerifier;
+import io.gkm.ingest.admission.InlineVerify;
 import io.gkm.ingest.admission.KyvernoVerification;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
@@ -27,33 +29,45 @@ final class RunningWebhook implements AutoCloseable {
 
     /** How to run it. */
     record Config(String bootstrapServers, Topics topics, KyvernoVerification verification, DigestResolver resolver,
-                  Duration auditTimeout, boolean auditRequired, Duration bodyTimeout, Duration tlsReloadInterval) {
-        /** With Kyverno verification enabled, which never asks a registry. */
+                  InlineVerify inline, ImageVerifier verifier, Duration inlineTimeout, Duration auditTimeout,
+                  boolean auditRequired, Duration bodyTimeout, Duration tlsReloadInterval) {
+        /** With Kyverno verification enabled and inline verification off, which never asks a registry. */
         static Config of(String bootstrapServers, Topics topics) {
-            return new Config(bootstrapServers, topics, KyvernoVerification.ENABLED, NO_REGISTRY, Duration.ofSeconds(2),
-                    false, Duration.ofSeconds(5), Duration.ofSeconds(10));
+            return new Config(bootstrapServers, topics, KyvernoVerification.ENABLED, NO_REGISTRY, InlineVerify.OFF,
+                    NO_VERIFIER, Duration.ofSeconds(10), Duration.ofSeconds(2), false, Duration.ofSeconds(5),
+                    Duration.ofSeconds(10));
         }
 
         Config withAudit(Duration timeout, boolean required) {
-            return new Config(bootstrapServers, topics, verification, resolver, timeout, required, bodyTimeout,
-                    tlsReloadInterval);
+            return new Config(bootstrapServers, topics, verification, resolver, inline, verifier, inlineTimeout, timeout,
+                    required, bodyTimeout, tlsReloadInterval);
         }
 
         Config withTimeouts(Duration body, Duration tlsReload) {
-            return new Config(bootstrapServers, topics, verification, resolver, auditTimeout, auditRequired, body,
-                    tlsReload);
+            return new Config(bootstrapServers, topics, verification, resolver, inline, verifier, inlineTimeout,
+                    auditTimeout, auditRequired, body, tlsReload);
         }
 
         /** Kyverno verification disabled: tags resolved by {@code r}. */
         Config resolvingTagsWith(DigestResolver r) {
-            return new Config(bootstrapServers, topics, KyvernoVerification.DISABLED, r, auditTimeout, auditRequired,
-                    bodyTimeout, tlsReloadInterval);
+            return new Config(bootstrapServers, topics, KyvernoVerification.DISABLED, r, inline, verifier, inlineTimeout,
+                    auditTimeout, auditRequired, bodyTimeout, tlsReloadInterval);
+        }
+
+        /** The kinds {@code mode} covers verified by {@code v} within {@code timeout}. */
+        Config verifyingInline(InlineVerify mode, ImageVerifier v, Duration timeout) {
+            return new Config(bootstrapServers, topics, verification, resolver, mode, v, timeout, auditTimeout,
+                    auditRequired, bodyTimeout, tlsReloadInterval);
         }
     }
 
     /** For tests that never resolve a tag: says so if one does. */
     static final DigestResolver NO_REGISTRY = (image, budget) -> CompletableFuture.failedFuture(
             new IllegalStateException("this test's webhook has no registry; resolve tags with Config.resolvingTagsWith"));
+
+    /** For tests that never verify inline: says so if one does. */
+    static final ImageVerifier NO_VERIFIER = (kind, object) -> CompletableFuture.failedFuture(
+            new IllegalStateException("this test's webhook has no verifier; verify with Config.verifyingInline"));
 
     final Vertx vertx;
     final WebhookServer server;
@@ -88,8 +102,9 @@ final class RunningWebhook implements AutoCloseable {
         AdmissionRecorder recorder = new AdmissionRecorder(
                 new KafkaClientFactory(config.bootstrapServers(), Map.of()).producer("gkm-ingest-webhook-it"),
                 emitter, config.topics());
-        CacheWebhook webhook = new CacheWebhook(new CacheAdmission(config.verification()), config.resolver(),
-                recorder, metrics, new CacheWebhook.Settings(CLUSTER, config.auditTimeout(), config.auditRequired()),
+        CacheWebhook webhook = new CacheWebhook(new CacheAdmission(config.verification(), config.inline()),
+                config.resolver(), config.verifier(), recorder, metrics,
+                new CacheWebhook.Settings(CLUSTER, config.auditTimeout(), config.auditRequired(), config.inlineTimeout()),
                 Clock.systemUTC());
         Vertx vertx = Vertx.vertx();
         WebhookServer server = WebhookServer.start(vertx, new WebhookServer.Options("127.0.0.1", 0, cert, key,

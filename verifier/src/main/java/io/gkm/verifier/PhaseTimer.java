@@ -21,6 +21,13 @@ final class PhaseTimer {
         nanos.merge(phase, System.nanoTime() - startNanos, Long::sum);
     }
 
+    /** An independent timer that starts from this one's sums. */
+    PhaseTimer copy() {
+        PhaseTimer copy = new PhaseTimer();
+        copy.nanos.putAll(nanos);
+        return copy;
+    }
+
     /** Phase to whole milliseconds, in the order the phases first ran. */
     Map<String, Long> millis() {
         Map<String, Long> millis = new LinkedHashMap<>();

@@ -47,6 +47,7 @@ import java.util.Set;
  * signatures of the formats asked for); check each attestor entry against the signatures
  * (cryptography, pure); decide the verdict ({@link VerdictDecision}, pure). Never throws for a
  * registry, signature or trust root problem: those are verdicts, REJECTED or ERROR, with reasons.
+ * {@link #collect} (policy and registry) and {@link #decide} (the rest) are its two halves.
  * Thread-safe; share one per process, with one {@link RegistryClient}, whose
  * {@link RegistryClient#requestCount()} counts the registry requests made.
  */
@@ -69,17 +70,20 @@ public final class Verifier {
 
     /** The verdict on {@code request}'s images, with its reasons and per-phase timings. */
     public VerificationResult verify(VerificationRequest request) {
+        return decide(collect(request));
+    }
+
+    /**
+     * The first part of {@link #verify}: which policies apply (pure) and what the registry holds
+     * for each image they verify (the I/O). {@link #decide} makes the verdict from it.
+     */
+    public Evidence collect(VerificationRequest request) {
         long start = System.nanoTime();
         PhaseTimer timer = new PhaseTimer();
         PolicyEvaluation evaluation = timer.time("policy", () -> engine.evaluate(request.resource()));
-
-        Map<ImageOutcome, TargetVerdict> verdicts = new LinkedHashMap<>();
         Map<ImageReference, Set<SignatureType>> wanted = new LinkedHashMap<>();
         for (ImageOutcome target : evaluation.toVerify()) {
-            Optional<TargetVerdict> early = VerdictDecision.beforeRegistry(target);
-            if (early.isPresent()) {
-                verdicts.put(target, early.get());
-            } else {
+            if (VerdictDecision.beforeRegistry(target).isEmpty()) {
                 wanted.computeIfAbsent(target.image().reference(), image -> EnumSet.noneOf(SignatureType.class))
                         .add(target.verification().type());
             }
@@ -87,23 +91,33 @@ public final class Verifier {
         Map<ImageReference, ImageEvidence> evidence = new LinkedHashMap<>();
         wanted.forEach((image, types) ->
                 evidence.put(image, collector.collect(image, request.originalTag(), types, timer)));
+        return new Evidence(request, evaluation, evidence, timer, System.nanoTime() - start);
+    }
 
+    /**
+     * The second part of {@link #verify}, with no I/O but loading the trust root on first need:
+     * signature checks and the verdict over {@code evidence} from {@link #collect} of this
+     * verifier. Deciding the same evidence again gives the same verdict, at the time it is made.
+     */
+    public VerificationResult decide(Evidence evidence) {
+        long start = System.nanoTime();
+        PhaseTimer timer = evidence.timer.copy();
+        PolicyEvaluation evaluation = evidence.evaluation;
+        Map<ImageOutcome, TargetVerdict> verdicts = new LinkedHashMap<>();
         List<ImageOutcome> toCheck = new ArrayList<>();
         for (ImageOutcome target : evaluation.toVerify()) {
-            if (!verdicts.containsKey(target)) {
-                ImageEvidence found = evidence.get(target.image().reference());
-                Optional<TargetVerdict> early = VerdictDecision.beforeSignatures(target, found);
-                if (early.isPresent()) {
-                    verdicts.put(target, early.get());
-                } else {
-                    toCheck.add(target);
-                }
+            Optional<TargetVerdict> early = VerdictDecision.beforeRegistry(target)
+                    .or(() -> VerdictDecision.beforeSignatures(target, evidence.images.get(target.image().reference())));
+            if (early.isPresent()) {
+                verdicts.put(target, early.get());
+            } else {
+                toCheck.add(target);
             }
         }
         ConfiguredTrust configured = trustFor(toCheck, timer);
         for (ImageOutcome target : toCheck) {
             long verifyStart = System.nanoTime();
-            ImageEvidence found = evidence.get(target.image().reference());
+            ImageEvidence found = evidence.images.get(target.image().reference());
             SignatureSearch search = found.signatures().get(target.verification().type());
             Digest digest = found.digest().orElseThrow().digest();
             List<List<EntryCheck>> checks = new ArrayList<>();
@@ -116,8 +130,33 @@ public final class Verifier {
 
         List<TargetVerdict> ordered = evaluation.toVerify().stream().map(verdicts::get).toList();
         VerdictDecision.Decision decision = VerdictDecision.decide(evaluation, ordered);
-        timer.record("total", start);
-        return VerdictDecision.result(request, decision, timer.millis(), clock.instant());
+        timer.record("total", start - evidence.collectNanos);
+        return VerdictDecision.result(evidence.request, decision, timer.millis(), clock.instant());
+    }
+
+    /**
+     * What {@link #collect} found for one request: the policies' evaluation and the registry's
+     * answers per image. Immutable; for {@link #decide} of the verifier that collected it.
+     */
+    public static final class Evidence {
+        private final VerificationRequest request;
+        private final PolicyEvaluation evaluation;
+        private final Map<ImageReference, ImageEvidence> images;
+        private final PhaseTimer timer;
+        private final long collectNanos;
+
+        private Evidence(VerificationRequest request, PolicyEvaluation evaluation,
+                Map<ImageReference, ImageEvidence> images, PhaseTimer timer, long collectNanos) {
+            this.request = request;
+            this.evaluation = evaluation;
+            this.images = Map.copyOf(images);
+            this.timer = timer.copy();
+            this.collectNanos = collectNanos;
+        }
+
+        public VerificationRequest request() {
+            return request;
+        }
     }
 
     /** The configured trust root, loaded only when an entry to check needs it. */

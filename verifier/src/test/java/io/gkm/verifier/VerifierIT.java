@@ -143,7 +143,9 @@ class VerifierIT {
      * Registry requests of one cold verification (a new client: no auth or Referrers API probe
      * cached) beyond the image manifest: the config blob, then cosign v2: the .sig manifest and
      * its layer; cosign v3: the Referrers API probe (404 on this registry), the referrers tag
-     * index, the referrer manifest and the bundle blob.
+     * index, the referrer manifest and the bundle blob. The same client again asks only what can
+     * change: the manifest by tag and the .sig manifest or the referrers tag index; the rest is
+     * content by digest it already holds.
      */
     @ParameterizedTest(name = "{3}")
     @MethodSource("formats")
@@ -162,9 +164,32 @@ class VerifierIT {
                 format, beyondManifest, beyondManifest - 1);
         assertThat(beyondManifest).isEqualTo(format == SignatureFormat.COSIGN_V2 ? 3 : 5);
         long warm = client.requestCount();
-        verifier(client).verify(gkmCache(labels, image.reference()));
-        assertThat(client.requestCount() - warm).as("the same client again: the Referrers API probe is remembered")
-                .isEqualTo(format == SignatureFormat.COSIGN_V2 ? 4 : 5);
+        VerificationResult again = verifier(client).verify(gkmCache(labels, image.reference()));
+        assertThat(again.getVerdict()).isEqualTo(Verdict.VERIFIED);
+        assertThat(again.getCacheTargets()).isEqualTo(result.getCacheTargets()).isNotEmpty();
+        assertThat(client.requestCount() - warm).as("the same client again: manifest by tag and signature list only")
+                .isEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "{3}")
+    @MethodSource("formats")
+    void collectedEvidenceIsDecidedAgainWithoutTheRegistryToTheSameVerdict(Map<String, String> labels, String policy,
+            String rule, SignatureFormat format, OciRegistry registry) {
+        Pushed image = pushExample(registry);
+        imageSigner(registry).sign(format(labels), image.repository(), image.digest().toString(), signer(labels));
+        RegistryClient client = RegistryClient.builder().build();
+        Verifier verifier = verifier(client);
+
+        Verifier.Evidence evidence = verifier.collect(gkmCache(labels, image.reference()));
+        long collected = client.requestCount();
+        VerificationResult first = verifier.decide(evidence);
+        VerificationResult second = verifier.decide(evidence);
+
+        assertThat(client.requestCount()).as("deciding asks the registry nothing").isEqualTo(collected);
+        assertThat(first.getVerdict()).isEqualTo(Verdict.VERIFIED);
+        assertThat(second.getVerdict()).isEqualTo(Verdict.VERIFIED);
+        assertThat(second.getReasons()).isEqualTo(first.getReasons());
+        assertThat(second.getTimings()).containsKeys("policy", "resolve", "config", "signatures", "verify", "total");
     }
 
     @ParameterizedTest(name = "{3}")

@@ -26,15 +26,20 @@ import java.util.regex.Pattern;
  * {@link RegistryUnavailableException} (retriable: unreachable, timeout, 429, 5xx) or
  * {@link RegistryException} (fatal: not found, unauthorised, digest mismatch, limit, insecure).
  * Thread-safe; share one per process so auth challenges, tokens and the Referrers API probe are
- * reused.
+ * reused, and content already fetched by digest is not fetched again (up to
+ * {@link Builder#contentCacheBytes}).
  *
  * <p>Requests each operation sends (after the first 401 of a registry, auth costs nothing more
  * until a token expires): {@link #resolve} 1 (HEAD); {@link #fetchManifest} and {@link #findManifest}
  * 1; {@link #fetchBlob} 1 (+ redirects); {@link #referrers} 1 with a Referrers API, 2 the first time
  * a registry answers 404 (then 1: the tag schema directly); {@link #signatureManifest} 1.
- * {@link #requestCount()} counts them all, token requests, retries and redirects included.
+ * {@link #requestCount()} counts them all, token requests, retries and redirects included. A
+ * blob, or a manifest by digest, that this client fetched before costs none.
  */
 public final class RegistryClient {
+
+    /** Default of {@link Builder#contentCacheBytes}: a few hundred configs, signature layers and bundles. */
+    public static final long DEFAULT_CONTENT_CACHE_BYTES = 16L * 1024 * 1024;
 
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     /** Pages of one Referrers API answer we follow before calling the list too long. */
@@ -42,12 +47,14 @@ public final class RegistryClient {
 
     private final RegistryTransport transport;
     private final RegistryLimits limits;
+    private final ContentCache cache;
     /** Registries that answered 404 to the Referrers API: later lookups go straight to the tag schema. */
     private final Set<String> withoutReferrersApi = ConcurrentHashMap.newKeySet();
 
-    private RegistryClient(RegistryTransport transport, RegistryLimits limits) {
+    private RegistryClient(RegistryTransport transport, RegistryLimits limits, ContentCache cache) {
         this.transport = transport;
         this.limits = limits;
+        this.cache = cache;
     }
 
     public static Builder builder() {
@@ -116,6 +123,11 @@ public final class RegistryClient {
         if (descriptor.size() > allowed) {
             throw new RegistryLimitException(limit, allowed, descriptor.size(), what);
         }
+        Optional<byte[]> cached = cache.get(repository.registry(), repository.repository(), descriptor.digest(),
+                byte[].class);
+        if (cached.isPresent()) {
+            return cached.get().clone();
+        }
         RegistryTransport.Response response = transport.execute(call("GET", repository,
                 "blobs/" + descriptor.digest(), Map.of("Accept", "*/*"), null, descriptor.size(), what));
         expect(response, 200, what);
@@ -127,6 +139,8 @@ public final class RegistryClient {
         if (!descriptor.digest().matches(response.body())) {
             throw mismatch(what, descriptor.digest(), descriptor.digest().recompute(response.body()));
         }
+        cache.put(repository.registry(), repository.repository(), descriptor.digest(), response.body().clone(),
+                descriptor.size());
         return response.body();
     }
 
@@ -238,6 +252,13 @@ public final class RegistryClient {
     /** GET a manifest; empty on 404. {@code expected} null: checked against Docker-Content-Digest. */
     private Optional<Manifest> getManifest(ImageReference repository, String reference, Digest expected,
                                            List<String> accept, String what) {
+        if (expected != null) {
+            Optional<Manifest> cached = cache.get(repository.registry(), repository.repository(), expected,
+                    Manifest.class);
+            if (cached.isPresent()) {
+                return cached;
+            }
+        }
         long allowed = limits.get(RegistryLimit.MANIFEST_BYTES);
         RegistryTransport.Response response = transport.execute(call("GET", repository, "manifests/" + reference,
                 Map.of("Accept", String.join(", ", accept)), null, allowed, what));
@@ -262,7 +283,11 @@ public final class RegistryClient {
                 throw mismatch(what, claimed.get(), digest);
             }
         }
-        return Optional.of(Manifest.parse(digest, bytes, response.header("Content-Type").orElse(null), what));
+        Manifest manifest = Manifest.parse(digest, bytes, response.header("Content-Type").orElse(null), what);
+        if (expected != null) {
+            cache.put(repository.registry(), repository.repository(), expected, manifest, bytes.length);
+        }
+        return Optional.of(manifest);
     }
 
     /** The Referrers API's matching entries, or empty if the registry has no Referrers API (404). */
@@ -366,6 +391,8 @@ public final class RegistryClient {
         private Duration timeout = Duration.ofSeconds(30);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private RegistryLimits limits = RegistryLimits.defaults();
+        private long contentCacheBytes = DEFAULT_CONTENT_CACHE_BYTES;
+        private RegistryRequestListener listener = RegistryRequestListener.NONE;
 
         private Builder() {
         }
@@ -404,6 +431,25 @@ public final class RegistryClient {
         }
 
         /**
+         * Bytes of blobs and manifests fetched by digest kept for later verifications (configs,
+         * signature layers, referrer manifests, bundles), least recently used dropped first; 0
+         * keeps none. Default {@value RegistryClient#DEFAULT_CONTENT_CACHE_BYTES}.
+         */
+        public Builder contentCacheBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("contentCacheBytes must not be negative, got " + bytes);
+            }
+            this.contentCacheBytes = bytes;
+            return this;
+        }
+
+        /** Told of every request sent, e.g. to show or classify them. Default: none. */
+        public Builder requestListener(RegistryRequestListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
          * Takes {@link RegistrySettings}: the insecure registries, the timeout, and the credentials
          * from {@code GKM_REGISTRY_AUTH_FILE}, else from docker's default config.json if present.
          */
@@ -420,7 +466,7 @@ public final class RegistryClient {
         public RegistryClient build() {
             TransportPolicy policy = new TransportPolicy(insecureRegistries);
             return new RegistryClient(new RegistryTransport(policy, credentials, retryPolicy, timeout,
-                    Clock.systemUTC()), limits);
+                    Clock.systemUTC(), listener), limits, new ContentCache(contentCacheBytes));
         }
     }
 }

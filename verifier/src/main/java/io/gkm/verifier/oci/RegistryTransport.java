@@ -98,6 +98,7 @@ final class RegistryTransport {
     private final RetryPolicy retry;
     private final Duration timeout;
     private final Clock clock;
+    private final RegistryRequestListener listener;
     private final AtomicLong requests = new AtomicLong();
     /** The last challenge of each registry: later requests authorise up front. */
     private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
@@ -117,8 +118,9 @@ final class RegistryTransport {
     }
 
     RegistryTransport(TransportPolicy policy, RegistryCredentials credentials, RetryPolicy retry, Duration timeout,
-                      Clock clock) {
+                      Clock clock, RegistryRequestListener listener) {
         this.policy = policy;
+        this.listener = listener;
         this.credentials = credentials;
         this.retry = retry;
         this.timeout = timeout;
@@ -354,6 +356,7 @@ final class RegistryTransport {
 
     private Response send(HttpRequest request, Call call) throws TransientFailure {
         requests.incrementAndGet();
+        listener.sent(request.method(), request.uri());
         boolean head = request.method().equals("HEAD");
         CompletableFuture<HttpResponse<BoundedBody.Body>> future = http.sendAsync(request,
                 info -> head ? HttpResponse.BodySubscribers.replacing(BoundedBody.Body.EMPTY)

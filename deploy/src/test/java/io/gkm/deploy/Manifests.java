@@ -93,6 +93,11 @@ final class Manifests {
         return (T) node;
     }
 
+    /** A YAML list of scalars as strings. */
+    static List<String> strings(Object list) {
+        return ((List<?>) list).stream().map(String::valueOf).toList();
+    }
+
     private static Optional<Path> kubectl() {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {

@@ -1,0 +1,103 @@
+package io.gkm.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.gkm.ingest.watch.CacheWatch;
+import io.gkm.ingest.watch.KubernetesAccess;
+import io.gkm.ingest.watch.KubernetesPermissions;
+import io.gkm.ingest.watch.WatchScope;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The API calls ingest's code really makes (its start-up probe and its watches, against fabric8's
+ * API server in CRUD mode, every request recorded and turned into an RBAC verb) are exactly
+ * {@link KubernetesPermissions#INGEST}, which deploy's ClusterRole grants (RenderedOverlaysIT).
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+class IngestApiCallsIT {
+    /** {@code /apis/<group>/<version>[/namespaces/<ns>]/<resource>[/<name>[/<subresource>]]}. */
+    private static final Pattern API_PATH = Pattern.compile(
+            "/apis/([^/]+)/[^/]+(?:/namespaces/[^/]+)?/([^/]+)(/[^/]+)?(/[^/]+)?");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "team-a,team-b"})
+    void ingestCallsExactlyTheVerbsItsPermissionsList(String watchNamespaces) throws InterruptedException {
+        Set<String> namespaces = watchNamespaces.isEmpty() ? Set.of() : Set.of(watchNamespaces.split(","));
+        Set<String> needed = new TreeSet<>();
+        KubernetesPermissions.INGEST.forEach(r -> r.verbs().forEach(v -> needed.add(r.apiGroup() + "/" + r.resource() + ":" + v)));
+
+        assertThat(KubernetesAccess.unanswered(new KubernetesAccess.Target(client.getConfiguration(), "test"),
+                Duration.ofSeconds(5))).isEmpty();
+        Set<String> made = new TreeSet<>();
+        try (CacheWatch watch = CacheWatch.start(client, new WatchScope("kind", namespaces), signal -> { })) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            // The informers open their watches after listing; wait until every needed call was seen.
+            while (!made.containsAll(needed) && System.nanoTime() < deadline) {
+                RecordedRequest request = server.takeRequest(200, TimeUnit.MILLISECONDS);
+                if (request != null) {
+                    made.add(verb(request));
+                }
+            }
+        }
+        RecordedRequest late;
+        while ((late = server.takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
+            made.add(verb(late));
+        }
+
+        assertThat(made).isEqualTo(needed);
+    }
+
+    @Test
+    void requestsTranslateIntoRbacVerbsAsTheApiServerAuthorisesThem() {
+        assertThat(verb("GET", "/apis/gkm.io/v1alpha1/gkmcaches?resourceVersion=0")).isEqualTo("gkm.io/gkmcaches:list");
+        assertThat(verb("GET", "/apis/gkm.io/v1alpha1/namespaces/a/gkmcaches?allowWatchBookmarks=true&watch=true"))
+                .isEqualTo("gkm.io/gkmcaches:watch");
+        assertThat(verb("GET", "/apis/gkm.io/v1alpha1/namespaces/a/gkmcaches/x")).isEqualTo("gkm.io/gkmcaches:get");
+        assertThat(verb("PATCH", "/apis/gkm.io/v1alpha1/clustergkmcaches/x/status"))
+                .isEqualTo("gkm.io/clustergkmcaches/status:patch");
+        assertThat(verb("DELETE", "/apis/gkm.io/v1alpha1/clustergkmcaches")).isEqualTo("gkm.io/clustergkmcaches:deletecollection");
+    }
+
+    private static String verb(RecordedRequest request) {
+        return verb(request.getMethod(), request.getPath());
+    }
+
+    /** {@code group/resource[/subresource]:verb}, the way the API server's RBAC authoriser names the request. */
+    static String verb(String method, String pathAndQuery) {
+        URI uri = URI.create(pathAndQuery);
+        String path = uri.getPath();
+        String query = uri.getQuery() == null ? "" : uri.getQuery();
+        Matcher m = API_PATH.matcher(path);
+        if (!m.matches()) {
+            return method + " " + path; // not a resource request: fails the comparison, naming itself
+        }
+        String resource = m.group(2) + (m.group(4) == null ? "" : m.group(4));
+        boolean named = m.group(3) != null;
+        String verb = switch (method) {
+            case "GET" -> query.contains("watch=true") ? "watch" : named ? "get" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> named ? "delete" : "deletecollection";
+            default -> method;
+        };
+        return m.group(1) + "/" + resource + ":" + verb;
+    }
+}

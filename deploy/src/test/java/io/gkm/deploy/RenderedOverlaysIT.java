@@ -264,41 +264,28 @@ class RenderedOverlaysIT {
     @EnumSource(Overlay.class)
     void webhooksHaveGkmsNamesPathsAndRulesAndTheRequiredSettings(Overlay overlay) throws IOException {
         List<HasMetadata> objects = overlay.objects();
-        List<HasMetadata> gkm = Manifests.parse(Files.readString(Fixtures.path("gkm/config/webhook/manifests.yaml")));
+        List<Hook> ours = Hook.all(objects);
+        List<Hook> gkms = Hook.all(Manifests.parse(Files.readString(Fixtures.path("gkm/config/webhook/manifests.yaml"))));
         Map<String, String> pathByName = new TreeMap<>();
+        ours.forEach(h -> pathByName.put(h.name(), h.service().getPath()));
         Map<String, String> gkmPathByName = new TreeMap<>();
+        gkms.forEach(h -> gkmPathByName.put(h.name(), h.service().getPath()));
         Map<String, List<RuleWithOperations>> rulesByName = new TreeMap<>();
+        ours.forEach(h -> rulesByName.put(h.name(), h.rules()));
         Map<String, List<RuleWithOperations>> gkmRulesByName = new TreeMap<>();
-        List<ServiceReference> services = new ArrayList<>();
-
-        MutatingWebhookConfiguration mutating = Manifests.ofType(objects, MutatingWebhookConfiguration.class).get(0);
-        for (MutatingWebhook w : mutating.getWebhooks()) {
-            pathByName.put(w.getName(), w.getClientConfig().getService().getPath());
-            rulesByName.put(w.getName(), withoutScope(w.getRules()));
-            services.add(w.getClientConfig().getService());
-            assertCommonSettings(w.getName(), w.getFailurePolicy(), w.getSideEffects(), w.getTimeoutSeconds(),
-                    w.getAdmissionReviewVersions());
-            assertThat(w.getReinvocationPolicy()).as(w.getName()).isEqualTo("IfNeeded");
-        }
-        ValidatingWebhookConfiguration validating = Manifests.ofType(objects, ValidatingWebhookConfiguration.class).get(0);
-        for (ValidatingWebhook w : validating.getWebhooks()) {
-            pathByName.put(w.getName(), w.getClientConfig().getService().getPath());
-            rulesByName.put(w.getName(), withoutScope(w.getRules()));
-            services.add(w.getClientConfig().getService());
-            assertCommonSettings(w.getName(), w.getFailurePolicy(), w.getSideEffects(), w.getTimeoutSeconds(),
-                    w.getAdmissionReviewVersions());
-        }
-        Manifests.ofType(gkm, MutatingWebhookConfiguration.class).get(0).getWebhooks().forEach(w -> {
-            gkmPathByName.put(w.getName(), w.getClientConfig().getService().getPath());
-            gkmRulesByName.put(w.getName(), withoutScope(w.getRules()));
-        });
-        Manifests.ofType(gkm, ValidatingWebhookConfiguration.class).get(0).getWebhooks().forEach(w -> {
-            gkmPathByName.put(w.getName(), w.getClientConfig().getService().getPath());
-            gkmRulesByName.put(w.getName(), withoutScope(w.getRules()));
-        });
+        gkms.forEach(h -> gkmRulesByName.put(h.name(), h.rules()));
+        List<ServiceReference> services = ours.stream().map(Hook::service).toList();
 
         assertThat(Manifests.ofType(objects, MutatingWebhookConfiguration.class)).hasSize(1);
         assertThat(Manifests.ofType(objects, ValidatingWebhookConfiguration.class)).hasSize(1);
+        assertThat(ours).allSatisfy(h -> {
+            assertThat(h.failurePolicy()).as(h.name() + " failurePolicy").isEqualTo("Fail");
+            assertThat(h.sideEffects()).as(h.name() + " sideEffects").isEqualTo("None");
+            assertThat(h.timeoutSeconds()).as(h.name() + " timeoutSeconds").isEqualTo(30);
+            assertThat(h.admissionReviewVersions()).as(h.name() + " admissionReviewVersions").containsExactly("v1");
+            assertThat(h.reinvocationPolicy()).as(h.name() + " reinvocationPolicy")
+                    .isEqualTo(h.mutating() ? "IfNeeded" : null);
+        });
         assertThat(pathByName).isEqualTo(gkmPathByName).containsOnlyKeys(
                 "z-mgkmcache.kb.io", "z-vgkmcache.kb.io", "z-mclustergkmcache.kb.io", "z-vclustergkmcache.kb.io");
         assertThat(pathByName.values()).containsExactlyInAnyOrderElementsOf(
@@ -350,17 +337,10 @@ class RenderedOverlaysIT {
     @ParameterizedTest
     @EnumSource(Overlay.class)
     void ourWebhookConfigurationsSortAfterKyvernos(Overlay overlay) {
-        List<WebhookOrder.Configuration> ours = WebhookOrderTest.mutating(overlay.objects());
-        List<WebhookOrder.Configuration> all = new ArrayList<>(WebhookOrderTest.KYVERNO_MUTATING);
-        all.addAll(ours);
-        List<WebhookOrder.Configuration> oursValidating = WebhookOrderTest.validating(overlay.objects());
-        List<WebhookOrder.Configuration> allValidating = new ArrayList<>(WebhookOrderTest.KYVERNO_VALIDATING);
-        allValidating.addAll(oursValidating);
-
-        WebhookOrderTest.assertAllAfter(WebhookOrder.calls(all), ours.get(0).webhooks(),
-                WebhookOrderTest.KYVERNO_MUTATING.stream().flatMap(c -> c.webhooks().stream()).toList());
-        WebhookOrderTest.assertAllAfter(WebhookOrder.calls(allValidating), oursValidating.get(0).webhooks(),
-                WebhookOrderTest.KYVERNO_VALIDATING.stream().flatMap(c -> c.webhooks().stream()).toList());
+        WebhookOrderTest.assertAllAfterKyvernos(WebhookOrderTest.mutating(overlay.objects()),
+                WebhookOrderTest.KYVERNO_MUTATING);
+        WebhookOrderTest.assertAllAfterKyvernos(WebhookOrderTest.validating(overlay.objects()),
+                WebhookOrderTest.KYVERNO_VALIDATING);
     }
 
     // --- configuration ------------------------------------------------------------------------
@@ -634,18 +614,34 @@ class RenderedOverlaysIT {
         return volume;
     }
 
-    private static void assertCommonSettings(String name, String failurePolicy, String sideEffects, Integer timeout,
-                                             List<String> reviewVersions) {
-        assertThat(failurePolicy).as(name + " failurePolicy").isEqualTo("Fail");
-        assertThat(sideEffects).as(name + " sideEffects").isEqualTo("None");
-        assertThat(timeout).as(name + " timeoutSeconds").isEqualTo(30);
-        assertThat(reviewVersions).as(name + " admissionReviewVersions").containsExactly("v1");
-    }
+    /** A mutating or validating webhook, as far as these tests look at it; rules without their scope. */
+    private record Hook(String name, boolean mutating, ServiceReference service, List<RuleWithOperations> rules,
+                        String failurePolicy, String sideEffects, Integer timeoutSeconds,
+                        List<String> admissionReviewVersions, String reinvocationPolicy) {
+        static List<Hook> all(List<HasMetadata> objects) {
+            List<Hook> hooks = new ArrayList<>();
+            for (MutatingWebhookConfiguration c : Manifests.ofType(objects, MutatingWebhookConfiguration.class)) {
+                for (MutatingWebhook w : c.getWebhooks()) {
+                    hooks.add(new Hook(w.getName(), true, w.getClientConfig().getService(), withoutScope(w.getRules()),
+                            w.getFailurePolicy(), w.getSideEffects(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
+                            w.getReinvocationPolicy()));
+                }
+            }
+            for (ValidatingWebhookConfiguration c : Manifests.ofType(objects, ValidatingWebhookConfiguration.class)) {
+                for (ValidatingWebhook w : c.getWebhooks()) {
+                    hooks.add(new Hook(w.getName(), false, w.getClientConfig().getService(), withoutScope(w.getRules()),
+                            w.getFailurePolicy(), w.getSideEffects(), w.getTimeoutSeconds(), w.getAdmissionReviewVersions(),
+                            null));
+                }
+            }
+            return hooks;
+        }
 
-    /** GKM's rules name no scope (defaulting to "*"); ours narrow it to the resource's own scope. */
-    private static List<RuleWithOperations> withoutScope(List<RuleWithOperations> rules) {
-        return rules.stream().map(r -> new RuleWithOperations(r.getApiGroups(), r.getApiVersions(), r.getOperations(),
-                r.getResources(), null)).toList();
+        /** GKM's rules name no scope (defaulting to "*"); ours narrow it to the resource's own scope. */
+        private static List<RuleWithOperations> withoutScope(List<RuleWithOperations> rules) {
+            return rules.stream().map(r -> new RuleWithOperations(r.getApiGroups(), r.getApiVersions(), r.getOperations(),
+                    r.getResources(), null)).toList();
+        }
     }
 
     private static boolean bindsServiceAccount(List<Subject> subjects, String account) {

@@ -42,10 +42,9 @@ class WebhookOrderTest {
     void ourMutatingWebhooksRunAfterEveryKyvernoMutatingWebhook() throws IOException {
         List<Configuration> ours = mutating(Manifests.file("base/ingest/webhooks.yaml"));
 
-        List<Call> calls = WebhookOrder.calls(concat(KYVERNO_MUTATING, ours));
+        List<Call> calls = assertAllAfterKyvernos(ours, KYVERNO_MUTATING);
 
         assertThat(names(ours)).containsExactlyInAnyOrder("z-mgkmcache.kb.io", "z-mclustergkmcache.kb.io");
-        assertAllAfter(calls, names(ours), names(KYVERNO_MUTATING));
         assertThat(calls.indexOf(call(calls, "z-mgkmcache.kb.io")))
                 .isGreaterThan(calls.indexOf(call(calls, "mutate.kyverno.svc-fail")));
     }
@@ -54,10 +53,9 @@ class WebhookOrderTest {
     void ourValidatingWebhooksSortAfterEveryKyvernoValidatingWebhook() throws IOException {
         List<Configuration> ours = validating(Manifests.file("base/ingest/webhooks.yaml"));
 
-        List<Call> calls = WebhookOrder.calls(concat(KYVERNO_VALIDATING, ours));
+        assertAllAfterKyvernos(ours, KYVERNO_VALIDATING);
 
         assertThat(names(ours)).containsExactlyInAnyOrder("z-vgkmcache.kb.io", "z-vclustergkmcache.kb.io");
-        assertAllAfter(calls, names(ours), names(KYVERNO_VALIDATING));
     }
 
     @Test
@@ -102,8 +100,16 @@ class WebhookOrderTest {
         return Manifests.ofType(objects, ValidatingWebhookConfiguration.class).stream().map(Configuration::of).toList();
     }
 
+    /** Sorts ours with Kyverno's and checks that every one of ours is called after all of Kyverno's. */
+    static List<Call> assertAllAfterKyvernos(List<Configuration> ours, List<Configuration> kyvernos) {
+        List<Call> calls = WebhookOrder.calls(concat(kyvernos, ours));
+        assertThat(ours).isNotEmpty();
+        assertAllAfter(calls, names(ours), names(kyvernos));
+        return calls;
+    }
+
     /** Every call of {@code later} comes after every call of {@code earlier}. */
-    static void assertAllAfter(List<Call> calls, List<String> later, List<String> earlier) {
+    private static void assertAllAfter(List<Call> calls, List<String> later, List<String> earlier) {
         int lastEarlier = earlier.stream().mapToInt(w -> calls.indexOf(call(calls, w))).max().orElseThrow();
         int firstLater = later.stream().mapToInt(w -> calls.indexOf(call(calls, w))).min().orElseThrow();
         assertThat(firstLater).as("first of %s after last of %s in %s", later, earlier, calls).isGreaterThan(lastEarlier);

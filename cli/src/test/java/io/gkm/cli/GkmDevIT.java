@@ -41,6 +41,7 @@ class GkmDevIT {
             assertThat(first).anyMatch(l -> l.contains("9 created now"));
             assertThat(first).anyMatch(l -> l.startsWith("tls       made a self-signed certificate for localhost"));
             assertThat(first).anyMatch(l -> l.startsWith("webhook   https://localhost:" + webhookPort));
+            assertThat(first).contains("inline    ClusterGKMCache denied: GKM_POLICIES is not set, so no policy verifies it");
             assertThat(first).anyMatch(l -> l.startsWith("watches   off: no Kubernetes cluster reachable (no kubeconfig at "));
             assertThat(first).anyMatch(l -> l.equals("stages    ingest running; verifier, dispatcher, "
                     + "node-consumer, audit do not run as pipeline stages yet"));

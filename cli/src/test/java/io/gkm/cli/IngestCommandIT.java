@@ -14,6 +14,8 @@ import io.gkm.testkit.Fixtures;
 import io.gkm.testkit.KafkaCluster;
 import io.gkm.testkit.WithKafka;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Runs the built jar as a pod would ({@code java -jar gkm.jar ingest}) against a Kubernetes API
@@ -42,6 +45,7 @@ class IngestCommandIT {
         assertThat(Gkm.commandLine(Map.of()).execute("topics", "create", "--bootstrap", kafka.bootstrapServers(),
                 "--topic-prefix", prefix, "--topic-partitions", "1")).isZero();
         DevTls.Pair tls = DevTls.inDirectory(dir.resolve("tls"), Clock.systemUTC());
+        Path policies = Fixtures.path("gkm/config/kyverno/policies");
         int webhookPort = GkmProcess.freePort();
         GkmProcess ingest = GkmProcess.start(List.of("ingest"), Map.of(
                 "KUBECONFIG", kubeconfig().toString(),
@@ -51,11 +55,14 @@ class IngestCommandIT {
                 "GKM_WEBHOOK_PORT", String.valueOf(webhookPort),
                 "GKM_WEBHOOK_TLS_CERT", tls.cert().toString(),
                 "GKM_WEBHOOK_TLS_KEY", tls.key().toString(),
+                "GKM_POLICIES", policies.toString(),
                 "GKM_METRICS_PORT", "0"), "ready;");
         boolean stopped;
         try {
             assertThat(ingest.startup()).anyMatch(l -> l.startsWith("webhook   https://127.0.0.1:" + webhookPort
                     + " (Kyverno verification on)"));
+            assertThat(ingest.startup()).contains("inline    ClusterGKMCache verified by the webhook with the policies of "
+                    + policies + " within 10000 ms");
             assertThat(ingest.startup()).anyMatch(l -> l.startsWith("watches   GKMCache in all namespaces and ClusterGKMCache, of "
                     + client.getConfiguration().getMasterUrl()));
             HttpResponse<String> health = Https.trusting(tls.cert()).send(
@@ -74,6 +81,23 @@ class IngestCommandIT {
         assertThat(stopped).as("gkm ingest stops on SIGTERM").isTrue();
         assertThat(ingest.exitValue()).isIn(0, 143);
         assertThat(ingest.rest()).as("output after ready").contains("stopping");
+    }
+
+    @Test
+    void ingestRefusesToStartWithoutPoliciesWhileItVerifiesClusterGkmCachesInline() throws Exception {
+        DevTls.Pair tls = DevTls.inDirectory(dir.resolve("tls"), Clock.systemUTC());
+        CommandLine cl = Gkm.commandLine(Map.of(
+                "KUBECONFIG", kubeconfig().toString(),
+                "GKM_WEBHOOK_TLS_CERT", tls.cert().toString(),
+                "GKM_WEBHOOK_TLS_KEY", tls.key().toString()));
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+
+        int exit = cl.execute("ingest");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("GKM_POLICIES (--policies): not set; GKM_INLINE_VERIFY=cluster has the "
+                + "webhook verify ClusterGKMCaches with these Kyverno policies", "or set GKM_INLINE_VERIFY=off");
     }
 
     private Path kubeconfig() throws Exception {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -53,12 +54,25 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     /**
+     * Like {@link #start()}, but every request needs HTTP basic auth of a user in {@code htpasswd}
+     * (bcrypt hashes only, as the registry requires); ready when {@code GET /v2/} answers 401.
+     */
+    public static LocalRegistry startWithBasicAuth(Path htpasswd) {
+        return start(DEFAULT_BINARY, Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_READY_TIMEOUT,
+                Optional.of(htpasswd));
+    }
+
+    /**
      * Starts the registry and waits until {@code GET /v2/} answers 200.
      *
      * @throws LocalRegistryException when the binary is missing ({@link LocalRegistryException#binaryMissing()},
      *         with the install command), or with the registry's output when it exits or is not ready in time
      */
     public static LocalRegistry start(Path binary, Path tempParent, Duration readyTimeout) {
+        return start(binary, tempParent, readyTimeout, Optional.empty());
+    }
+
+    private static LocalRegistry start(Path binary, Path tempParent, Duration readyTimeout, Optional<Path> htpasswd) {
         if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
             throw new LocalRegistryException("OCI registry binary " + binary + " is missing or not executable;"
                     + " install Debian's CNCF distribution registry: " + INSTALL_HINT, true, null);
@@ -73,7 +87,7 @@ public final class LocalRegistry implements AutoCloseable {
         // A free port can be taken between probing and binding: retry a few times.
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
-                return startIn(binary, tempDir, freePort(), readyTimeout);
+                return startIn(binary, tempDir, freePort(), readyTimeout, htpasswd);
             } catch (PortTaken e) {
                 last = e;
             } catch (RuntimeException | Error e) {
@@ -93,7 +107,8 @@ public final class LocalRegistry implements AutoCloseable {
         }
     }
 
-    private static LocalRegistry startIn(Path binary, Path tempDir, int port, Duration readyTimeout) {
+    private static LocalRegistry startIn(Path binary, Path tempDir, int port, Duration readyTimeout,
+            Optional<Path> htpasswd) {
         Path storage = tempDir.resolve("storage");
         Path config = tempDir.resolve("config.yml");
         Path log = tempDir.resolve("registry-" + port + ".log");
@@ -111,6 +126,11 @@ public final class LocalRegistry implements AutoCloseable {
                 "  maintenance:",
                 "    uploadpurging:",
                 "      enabled: false",
+                htpasswd.map(file -> String.join("\n",
+                        "auth:",
+                        "  htpasswd:",
+                        "    realm: gkm-local",
+                        "    path: " + file.toAbsolutePath())).orElse("# no auth"),
                 "http:",
                 "  addr: 127.0.0.1:" + port,
                 "");
@@ -130,7 +150,7 @@ public final class LocalRegistry implements AutoCloseable {
         }
         LocalRegistry server = new LocalRegistry(process, tempDir, storage, log, port);
         try {
-            server.awaitReady(readyTimeout);
+            server.awaitReady(readyTimeout, htpasswd.isPresent() ? 401 : 200);
             return server;
         } catch (RuntimeException | Error e) {
             server.abandon();
@@ -149,7 +169,7 @@ public final class LocalRegistry implements AutoCloseable {
         stopProcess();
     }
 
-    private void awaitReady(Duration timeout) {
+    private void awaitReady(Duration timeout, int readyStatus) {
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(1))
@@ -172,7 +192,7 @@ public final class LocalRegistry implements AutoCloseable {
             }
             try {
                 HttpResponse<String> response = http.send(ping, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
+                if (response.statusCode() == readyStatus) {
                     return;
                 }
                 lastProblem = "HTTP " + response.statusCode() + " " + response.body();
@@ -183,9 +203,9 @@ public final class LocalRegistry implements AutoCloseable {
                 throw new LocalRegistryException("interrupted waiting for the OCI registry", false, e);
             }
             if (System.nanoTime() > deadline) {
-                throw new LocalRegistryException("docker-registry did not answer 200 on GET http://127.0.0.1:" + port
-                        + "/v2/ within " + timeout.toSeconds() + " s (last: " + lastProblem + "); its output:\n"
-                        + output(), false, null);
+                throw new LocalRegistryException("docker-registry did not answer " + readyStatus
+                        + " on GET http://127.0.0.1:" + port + "/v2/ within " + timeout.toSeconds() + " s (last: "
+                        + lastProblem + "); its output:\n" + output(), false, null);
             }
             try {
                 Thread.sleep(50);

@@ -41,7 +41,7 @@ class RegistryAuthIT {
     }
 
     @AfterAll
-    static void stopBasicAuthRegistry() {
+    static void stopBasicAuthRegistry() throws IOException {
         basicRegistry.close();
     }
 

@@ -53,8 +53,9 @@ final class WebhookBenchCommand extends ConfiguredCommand implements Callable<In
             description = "Measured time of each phase (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
-            description = "Unmeasured load before each phase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "90s", converter = DurationConverter.class,
+            description = {"Most unmeasured load before each phase; warming up stops earlier once the JIT compiler",
+                    "is quiet (default: ${DEFAULT-VALUE})."})
     Duration warmup;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "500",

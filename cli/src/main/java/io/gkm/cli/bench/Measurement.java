@@ -8,6 +8,7 @@ final class Measurement {
     private long errors;
     private Throwable firstError;
     private long elapsedNanos;
+    private long cpuNanos;
 
     void answered(long latencyNanos) {
         latencies.add(latencyNanos);
@@ -23,6 +24,10 @@ final class Measurement {
         elapsedNanos += nanos;
     }
 
+    void cpu(long nanos) {
+        cpuNanos += nanos;
+    }
+
     /** Adds another slice of the same endpoint. */
     void add(Measurement slice) {
         latencies.addAll(slice.latencies);
@@ -31,6 +36,7 @@ final class Measurement {
         }
         errors += slice.errors;
         elapsedNanos += slice.elapsedNanos;
+        cpuNanos += slice.cpuNanos;
     }
 
     /**
@@ -42,6 +48,6 @@ final class Measurement {
                     + firstError, firstError);
         }
         return new PhaseResult(endpoint, latencies.count(), errors, Duration.ofNanos(elapsedNanos),
-                latencies.percentile(50), latencies.percentile(99));
+                latencies.percentile(50), latencies.percentile(99), cpuNanos);
     }
 }

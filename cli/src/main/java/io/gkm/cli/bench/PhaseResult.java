@@ -8,10 +8,18 @@ import java.time.Duration;
  * @param completed requests answered 200 inside the phase
  * @param errors requests that failed or were not answered 200
  * @param elapsed the phase's time under load (its slices added up)
+ * @param cpuNanos CPU time the Java threads of this process used meanwhile: client, endpoint and,
+ *     when embedded, the Kafka broker (not the JIT compiler nor the garbage collector)
  */
-public record PhaseResult(String endpoint, long completed, long errors, Duration elapsed, long p50Nanos, long p99Nanos) {
+public record PhaseResult(String endpoint, long completed, long errors, Duration elapsed, long p50Nanos, long p99Nanos,
+                          long cpuNanos) {
     public double requestsPerSecond() {
         return completed / (elapsed.toNanos() / 1e9);
+    }
+
+    /** CPU time of the Java threads per answered request, in microseconds. */
+    public double cpuMicrosPerRequest() {
+        return cpuNanos / 1e3 / completed;
     }
 
     public double p50Millis() {

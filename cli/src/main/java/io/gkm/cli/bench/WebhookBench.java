@@ -9,6 +9,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +74,13 @@ public final class WebhookBench implements AutoCloseable {
         }
     }
 
+    /** A warm-up round on each endpoint. */
+    private static final Duration WARMUP_ROUND = Duration.ofSeconds(1);
+    /** The JIT compiler counts as quiet when it compiled for less than this share of a round. */
+    private static final double JIT_QUIET = 0.05;
+    private static final CompilationMXBean COMPILER = ManagementFactory.getCompilationMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final Vertx vertx;
     private final HttpClient client;
     private final LoadDriver driver;
@@ -115,12 +125,13 @@ public final class WebhookBench implements AutoCloseable {
                 WebhookBench::validateRequest);
         LoadDriver.Target webhook = new LoadDriver.Target("webhook (validate)", webhookPort, VALIDATE_PATH,
                 WebhookBench::validateRequest);
-        say(load.concurrency() + " requests in flight: warm-up " + load.warmup().toSeconds() + " s each, then "
-                + SLICES + " alternating slices of " + slice(load).toMillis() + " ms each");
+        say(load.concurrency() + " requests in flight: warm-up until the JIT compiler is quiet (at most "
+                + load.warmup().toSeconds() + " s), then " + SLICES + " alternating slices of " + slice(load).toMillis()
+                + " ms each");
         PhaseResult[] closed = interleaved(bare, webhook, load,
                 (target, time) -> driver.closedLoop(target, load.concurrency(), time));
-        say(load.rate() + " requests/s: warm-up " + load.warmup().toSeconds() + " s each, then " + SLICES
-                + " alternating slices of " + slice(load).toMillis() + " ms each");
+        say(load.rate() + " requests/s: warm-up until the JIT compiler is quiet (at most " + load.warmup().toSeconds()
+                + " s), then " + SLICES + " alternating slices of " + slice(load).toMillis() + " ms each");
         PhaseResult[] atRate = interleaved(bare, webhook, load,
                 (target, time) -> driver.fixedRate(target, load.rate(), time));
         return new Results(closed[0], closed[1], atRate[0], atRate[1]);
@@ -133,21 +144,64 @@ public final class WebhookBench implements AutoCloseable {
 
     /**
      * Warms both endpoints up, then measures them in alternating slices, so that both see the same
-     * state of the JIT compiler and of the machine (on 2 cores, C2 is still compiling for a minute).
+     * state of the JIT compiler and of the machine. Warming up goes on in rounds until the JIT
+     * compiler is quiet: on 2 cores, C2 compiling Kafka, Jackson and Vert.x takes the CPU away
+     * from whichever endpoint runs for a minute or more, and the webhook's larger code pays more.
      */
     private PhaseResult[] interleaved(LoadDriver.Target first, LoadDriver.Target second, Load load, LoadKind run)
             throws InterruptedException {
-        if (!load.warmup().isZero()) {
-            run.apply(first, load.warmup());
-            run.apply(second, load.warmup());
-        }
+        warmUp(first, second, load, run);
         Measurement a = new Measurement();
         Measurement b = new Measurement();
         for (int i = 0; i < SLICES; i++) {
-            a.add(run.apply(first, slice(load)));
-            b.add(run.apply(second, slice(load)));
+            a.add(withCpu(() -> run.apply(first, slice(load))));
+            b.add(withCpu(() -> run.apply(second, slice(load))));
         }
         return new PhaseResult[] {a.result(first.name()), b.result(second.name())};
+    }
+
+    private void warmUp(LoadDriver.Target first, LoadDriver.Target second, Load load, LoadKind run)
+            throws InterruptedException {
+        if (load.warmup().isZero()) {
+            say("no warm-up");
+            return;
+        }
+        long spentNanos = 0;
+        double compiling = 1;
+        while (spentNanos < load.warmup().toNanos() && compiling >= JIT_QUIET) {
+            long compiledMillis = COMPILER.getTotalCompilationTime();
+            long start = System.nanoTime();
+            run.apply(first, WARMUP_ROUND);
+            run.apply(second, WARMUP_ROUND);
+            long round = System.nanoTime() - start;
+            spentNanos += round;
+            compiling = (COMPILER.getTotalCompilationTime() - compiledMillis) * 1e6 / round;
+        }
+        say(String.format("warmed up %.0f s; JIT compiling %.0f%% of the last round's time%s", spentNanos / 1e9,
+                100 * compiling, compiling >= JIT_QUIET ? " (still busy: numbers may be low; raise --warmup)" : ""));
+    }
+
+    private interface Slice {
+        Measurement run() throws InterruptedException;
+    }
+
+    /**
+     * A slice with the CPU time the process's Java threads took meanwhile (client, endpoint, embedded
+     * broker): the JIT compiler's and the garbage collector's threads are not counted.
+     */
+    private static Measurement withCpu(Slice slice) throws InterruptedException {
+        long before = javaThreadsCpuNanos();
+        Measurement m = slice.run();
+        m.cpu(javaThreadsCpuNanos() - before);
+        return m;
+    }
+
+    private static long javaThreadsCpuNanos() {
+        long total = 0;
+        for (long id : THREADS.getAllThreadIds()) {
+            total += Math.max(0, THREADS.getThreadCpuTime(id));
+        }
+        return total;
     }
 
     private static Duration slice(Load load) {
@@ -171,14 +225,16 @@ public final class WebhookBench implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         b.append(String.format("closed loop, %d requests in flight, %d s measured per endpoint:%n",
                 load.concurrency(), load.duration().toSeconds()));
-        b.append(String.format("  %-20s %12s %10s %10s %8s%n", "endpoint", "requests/s", "p50", "p99", "errors"));
+        b.append(String.format("  %-20s %12s %10s %10s %8s %12s%n", "endpoint", "requests/s", "p50", "p99", "errors",
+                "CPU/request"));
         row(b, r.bare());
         row(b, r.webhook());
         b.append(String.format("  ratio webhook/bare  %12.2f   target >= %.2f: %s%n", r.ratio(), THROUGHPUT_TARGET,
                 r.throughputMet() ? "PASS" : "MISS"));
         b.append(String.format("fixed rate, %d requests/s, %d s measured per endpoint (latency from when each request "
                 + "was due):%n", load.rate(), load.duration().toSeconds()));
-        b.append(String.format("  %-20s %12s %10s %10s %8s%n", "endpoint", "requests/s", "p50", "p99", "errors"));
+        b.append(String.format("  %-20s %12s %10s %10s %8s %12s%n", "endpoint", "requests/s", "p50", "p99", "errors",
+                "CPU/request"));
         row(b, r.bareAtRate());
         row(b, r.webhookAtRate());
         b.append(String.format("  webhook p99 %.2f ms   target <= %.1f ms: %s%n", r.webhookAtRate().p99Millis(),
@@ -187,7 +243,7 @@ public final class WebhookBench implements AutoCloseable {
     }
 
     private static void row(StringBuilder b, PhaseResult p) {
-        b.append(String.format("  %-20s %12.1f %7.2f ms %7.2f ms %8d%n", p.endpoint(), p.requestsPerSecond(),
-                p.p50Millis(), p.p99Millis(), p.errors()));
+        b.append(String.format("  %-20s %12.1f %7.2f ms %7.2f ms %8d %9.0f us%n", p.endpoint(), p.requestsPerSecond(),
+                p.p50Millis(), p.p99Millis(), p.errors(), p.cpuMicrosPerRequest()));
     }
 }

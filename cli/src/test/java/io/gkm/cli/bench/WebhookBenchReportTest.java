@@ -10,8 +10,9 @@ class WebhookBenchReportTest {
             Duration.ofSeconds(20), 500);
 
     private static PhaseResult phase(String endpoint, long completed, double p50Ms, double p99Ms) {
+        // 50 us of process CPU per request
         return new PhaseResult(endpoint, completed, 0, Duration.ofSeconds(20), (long) (p50Ms * 1e6),
-                (long) (p99Ms * 1e6));
+                (long) (p99Ms * 1e6), completed * 50_000);
     }
 
     @Test
@@ -24,10 +25,10 @@ class WebhookBenchReportTest {
 
         assertThat(results.ratio()).isEqualTo(0.9);
         assertThat(report)
-                .containsPattern("bare endpoint +10000\\.0 +0\\.50 ms +1\\.50 ms +0\n")
-                .containsPattern("webhook \\(validate\\) +9000\\.0 +0\\.60 ms +2\\.00 ms +0\n")
+                .containsPattern("bare endpoint +10000\\.0 +0\\.50 ms +1\\.50 ms +0 +50 us\n")
+                .containsPattern("webhook \\(validate\\) +9000\\.0 +0\\.60 ms +2\\.00 ms +0 +50 us\n")
                 .containsPattern("ratio webhook/bare +0\\.90 +target >= 0\\.80: PASS")
-                .containsPattern("webhook \\(validate\\) +500\\.0 +0\\.90 ms +4\\.90 ms +0\n")
+                .containsPattern("webhook \\(validate\\) +500\\.0 +0\\.90 ms +4\\.90 ms +0 +50 us\n")
                 .contains("webhook p99 4.90 ms   target <= 5.0 ms: PASS");
     }
 

@@ -490,8 +490,9 @@ class RenderedOverlaysIT {
                 t.jobs(cluster, "node-a"), Set.of("Create", "Describe", "Write"), t.audit(), write, t.dlq(), write));
         topicAccess.put("node-consumer", Map.of(t.jobs(cluster, "node-a"), read, t.installResults(), write,
                 t.nodes(), write, t.audit(), write, t.dlq(), write));
-        topicAccess.put("audit", Map.of(t.audit(), read, t.auditLedger(), Set.of("Describe", "Read", "Write"),
-                t.dlq(), write));
+        // The ledger's StageLoop audits its dead letters on gkm.audit, its own input.
+        topicAccess.put("audit", Map.of(t.audit(), Set.of("Describe", "Read", "Write"),
+                t.auditLedger(), Set.of("Describe", "Read", "Write"), t.dlq(), write));
         List<String> everyTopic = new ArrayList<>(t.pipelineTopics().stream().map(TopicSpec::name).toList());
         everyTopic.add(t.jobs(cluster, "node-a"));
         Map<String, KafkaAcls> users = new TreeMap<>();

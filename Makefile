@@ -48,8 +48,16 @@ crds: ## Copy the CRDs ingest generates from its model classes into deploy/base/
 ##@ Cluster (the current kubectl context)
 
 .PHONY: deploy
-deploy: ## Apply deploy/overlays/$(OVERLAY) (needs cert-manager and the Strimzi operator in the cluster).
+deploy: deploy-gkm-policies ## Apply deploy/overlays/$(OVERLAY) (needs cert-manager and the Strimzi operator in the cluster).
 	$(KUBECTL) apply --server-side -k deploy/overlays/$(OVERLAY)
+
+.PHONY: deploy-gkm-policies
+deploy-gkm-policies: ## ConfigMap gkm-policies: GKM's Kyverno policies for ingest's inline verification (needs network).
+	$(KUBECTL) apply -f deploy/base/namespace.yaml
+	policies="$$(mktemp)"; trap 'rm -f "$$policies"' EXIT; \
+	  $(KUBECTL) kustomize deploy/kyverno/policies > "$$policies"; \
+	  $(KUBECTL) -n $(NAMESPACE) create configmap gkm-policies --from-file=policies.yaml="$$policies" \
+	    --dry-run=client -o yaml | $(KUBECTL) apply -f -
 
 .PHONY: undeploy
 undeploy: ## Delete what `make deploy` applied (Kafka's volumes stay unless the overlay says deleteClaim).

@@ -33,6 +33,11 @@ final class Manifests {
 
     /** {@code kubectl kustomize <dir>} (dir relative to the module), every object parsed. */
     static List<HasMetadata> render(String kustomization) throws IOException, InterruptedException {
+        return parse(renderText(kustomization));
+    }
+
+    /** {@code kubectl kustomize <dir>} (dir relative to the module, or absolute): the YAML it prints. */
+    static String renderText(String kustomization) throws IOException, InterruptedException {
         Path kubectl = kubectl().orElseGet(() -> fail("kubectl is not on the PATH; it renders deploy/'s kustomizations. "
                 + "Install it: apt-get install -y kubectl (./run-tests does so when it is missing)"));
         Process process = new ProcessBuilder(kubectl.toString(), "kustomize", MODULE.resolve(kustomization).toString())
@@ -46,7 +51,7 @@ final class Manifests {
         if (process.exitValue() != 0) {
             fail("kubectl kustomize " + kustomization + " failed (exit " + process.exitValue() + "): " + stderr.join());
         }
-        return parse(stdout);
+        return stdout;
     }
 
     /** One file of the module (relative path), every object in it parsed. */

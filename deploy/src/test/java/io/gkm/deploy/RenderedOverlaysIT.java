@@ -51,7 +51,10 @@ import io.gkm.ingest.webhook.WebhookPath;
 import io.gkm.schemas.TopicSpec;
 import io.gkm.schemas.Topics;
 import io.gkm.testkit.Fixtures;
+import io.gkm.verifier.VerifierSettings;
 import io.gkm.verifier.oci.RegistrySettings;
+import io.gkm.verifier.policy.ClusterPolicy;
+import io.gkm.verifier.policy.PolicyLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -384,6 +387,46 @@ class RenderedOverlaysIT {
 
     @ParameterizedTest
     @EnumSource(Overlay.class)
+    void inlineVerificationReadsGkmsPoliciesFromTheGkmPoliciesConfigMap(Overlay overlay) {
+        List<HasMetadata> objects = overlay.objects();
+        Deployment ingest = ingest(objects);
+        Map<String, String> env = resolvedEnv(objects, ingest);
+        GkmConfig config = load(env);
+        List<String> policies = config.get(IngestSettings.POLICIES);
+        PodSpec pod = ingest.getSpec().getTemplate().getSpec();
+        Path policyFile = Path.of(policies.get(0));
+        Volume volume = volumeAt(ingest, policyFile.getParent().toString());
+        Path tufCache = config.get(VerifierSettings.SIGSTORE_TUF_CACHE);
+
+        assertThat(IngestSettings.missingPolicies(config, IngestSettings.kyvernoVerification(config, env))).isEmpty();
+        assertThat(policies).hasSize(1);
+        assertThat(volume.getConfigMap().getName()).isEqualTo("gkm-policies");
+        assertThat(policyFile.getFileName().toString()).isEqualTo("policies.yaml"); // the key `make deploy` writes
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).as("a writable emptyDir holds the TUF cache")
+                .anySatisfy(m -> {
+                    assertThat(tufCache.startsWith(m.getMountPath())).isTrue();
+                    assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+                    assertThat(pod.getVolumes()).anySatisfy(v -> {
+                        assertThat(v.getName()).isEqualTo(m.getName());
+                        assertThat(v.getEmptyDir()).isNotNull();
+                    });
+                });
+    }
+
+    @Test
+    void gkmsPoliciesAsKubectlKustomizeWritesThemLoadIntoTheVerifier() throws Exception {
+        // What `make deploy-gkm-policies` puts into ConfigMap gkm-policies, rendered from the seed's own
+        // kustomization (deploy/kyverno/policies fetches the same files from GKM's repository).
+        String rendered = Manifests.renderText(Fixtures.path("gkm/config/kyverno/policies").toString());
+
+        List<ClusterPolicy> policies = PolicyLoader.parse(rendered, "gkm-policies/policies.yaml");
+
+        assertThat(policies).extracting(ClusterPolicy::name).containsExactlyInAnyOrder(
+                "verify-clustergkmcache-images", "verify-gkmcache-images-v2", "verify-gkmcache-images-v3");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Overlay.class)
     void ingestReachesKafkaOverTlsWithItsKafkaUsersCertificate(Overlay overlay) {
         List<HasMetadata> objects = overlay.objects();
         Deployment ingest = ingest(objects);
@@ -545,10 +588,10 @@ class RenderedOverlaysIT {
 
     // --- helpers ------------------------------------------------------------------------------
 
-    /** The settings gkm ingest reads (its command's list: shared, ingest's, registry's). */
+    /** The settings gkm ingest reads (cli's IngestCommand.SETTINGS: shared, ingest's, registry's, verifier's). */
     private static GkmConfig load(Map<String, String> env) {
-        List<Setting<?>> settings = Stream.of(Settings.all(), IngestSettings.all(), RegistrySettings.all())
-                .flatMap(List::stream).toList();
+        List<Setting<?>> settings = Stream.of(Settings.all(), IngestSettings.all(), RegistrySettings.all(),
+                VerifierSettings.all()).flatMap(List::stream).toList();
         return GkmConfig.load(settings, env, Map.of(), Map.of(), KafkaClientFactory.clientPropertyNames());
     }
 
@@ -605,14 +648,19 @@ class RenderedOverlaysIT {
     }
 
     private static Volume secretVolumeAt(Deployment deployment, String dir) {
+        Volume volume = volumeAt(deployment, dir);
+        assertThat(volume.getSecret()).as("volume at " + dir + " is a Secret").isNotNull();
+        return volume;
+    }
+
+    /** The volume mounted read-only at {@code dir} in the deployment's container. */
+    private static Volume volumeAt(Deployment deployment, String dir) {
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         VolumeMount mount = pod.getContainers().get(0).getVolumeMounts().stream()
                 .filter(m -> m.getMountPath().equals(dir)).findFirst()
                 .orElseThrow(() -> new AssertionError("nothing is mounted at " + dir));
         assertThat(mount.getReadOnly()).as("mount " + dir + " read-only").isTrue();
-        Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
-        assertThat(volume.getSecret()).as("volume at " + dir + " is a Secret").isNotNull();
-        return volume;
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
     }
 
     /** A mutating or validating webhook, as far as these tests look at it; rules without their scope. */

@@ -153,10 +153,6 @@ public final class Verifier {
             this.timer = timer.copy();
             this.collectNanos = collectNanos;
         }
-
-        public VerificationRequest request() {
-            return request;
-        }
     }
 
     /** The configured trust root, loaded only when an entry to check needs it. */

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * each time: no auth, Referrers API probe or content remembered), the same with one client kept,
  * and decisions per second over evidence already fetched ({@link Verifier#decide}). The yardstick
  * measured in the same run is one registry round trip; the request counts stand beside cosign's
- * own minimum for each format.
+ * own minimum for each format. The formats take turns in every phase, so that both see the same
+ * state of the JIT compiler and of the machine.
  */
 public final class VerifyBench {
     /** Registry requests a verification may make beyond the image manifest (issue #4). */
@@ -50,6 +51,8 @@ public final class VerifyBench {
     static final String REFERRERS_API = "Referrers API";
     static final String REFERRER_MANIFEST = "referrer manifest";
     private static final String TAG = "bench";
+    /** The decisions of each format are cut into this many slices, taken in turn with the other's. */
+    private static final int SLICES = 4;
     private static final Map<SignatureFormat, SigningIdentity> SIGNERS = Map.of(
             SignatureFormat.COSIGN_V2, SigningIdentity.uri(
                     "https://ci.gkm.example/caches/.github/workflows/build.yaml@refs/heads/main",
@@ -132,13 +135,101 @@ public final class VerifyBench {
         }
         say(progress, "pushed and signed " + samples.size() + " sample images in " + registry + "/gkm-bench/*-" + run);
         PhaseResult roundTrip = roundTrip(clients.apply(RegistryRequestListener.NONE), samples.get(0).byTag(), load);
-        List<FormatResult> formats = new ArrayList<>();
-        for (Sample sample : samples) {
-            say(progress, describe(sample.format()) + ": " + load.runs() + " cold verifications, " + load.runs()
-                    + " with one client, " + load.decideFor().toMillis() + " ms of decisions");
-            formats.add(measure(sample, policies, trustRoot, clients, load));
+        List<Format> formats = samples.stream().map(Format::new).toList();
+        say(progress, load.runs() + " cold verifications per format, then " + load.runs() + " with one client, then "
+                + load.decideFor().toMillis() + " ms of decisions, the formats taking turns");
+        for (int i = 0; i < load.warmupRuns() + load.runs(); i++) {
+            for (Format format : formats) {
+                format.cold(verifier(policies, trustRoot, clients.apply(format.listener)), i >= load.warmupRuns());
+            }
         }
-        return new Results(registry, roundTrip, formats);
+        for (Format format : formats) {
+            format.kept = verifier(policies, trustRoot, clients.apply(format.listener));
+            format.again(false); // the client's first verification of the image is a cold one
+        }
+        for (int i = 0; i < load.warmupRuns() + load.runs(); i++) {
+            for (Format format : formats) {
+                format.again(i >= load.warmupRuns());
+            }
+        }
+        Duration slice = load.decideFor().dividedBy(SLICES);
+        for (int i = 0; i < SLICES; i++) {
+            for (Format format : formats) {
+                format.decide(slice);
+            }
+        }
+        return new Results(registry, roundTrip, formats.stream().map(Format::result).toList());
+    }
+
+    /** One format under measurement: its sample, the requests of its last verification, its numbers so far. */
+    private static final class Format {
+        private final Sample sample;
+        private final List<String> sent = new ArrayList<>();
+        private final RegistryRequestListener listener;
+        private final Measurement cold = new Measurement();
+        private final Measurement again = new Measurement();
+        private final Measurement decisions = new Measurement();
+        private Requests coldRequests = new Requests(List.of());
+        private Requests againRequests = new Requests(List.of());
+        private Verifier kept;
+        private Verifier.Evidence evidence;
+
+        Format(Sample sample) {
+            this.sample = sample;
+            this.listener = (method, uri) -> sent.add(kind(sample, uri.getPath()));
+        }
+
+        /** One verification by {@code fresh}, a verifier with a new registry client. */
+        void cold(Verifier fresh, boolean measured) {
+            long took = timedVerification(fresh);
+            if (measured) {
+                cold.answered(took);
+                cold.elapsed(took);
+                if (sent.size() > coldRequests.kinds().size()) {
+                    coldRequests = new Requests(sent);
+                }
+            }
+        }
+
+        /** One verification by the verifier kept, whose client verified the image before. */
+        void again(boolean measured) {
+            long took = timedVerification(kept);
+            if (measured) {
+                again.answered(took);
+                again.elapsed(took);
+                againRequests = new Requests(sent);
+            }
+        }
+
+        /** Decisions over the evidence the kept verifier collected (once), for {@code time}. */
+        void decide(Duration time) {
+            if (evidence == null) {
+                evidence = kept.collect(sample.request());
+            }
+            long end = System.nanoTime() + time.toNanos();
+            while (System.nanoTime() < end) {
+                long start = System.nanoTime();
+                VerificationResult result = kept.decide(evidence);
+                long took = System.nanoTime() - start;
+                requireVerified(sample, result);
+                decisions.answered(took);
+                decisions.elapsed(took);
+            }
+        }
+
+        private long timedVerification(Verifier verifier) {
+            sent.clear();
+            long start = System.nanoTime();
+            VerificationResult result = verifier.verify(sample.request());
+            long took = System.nanoTime() - start;
+            requireVerified(sample, result);
+            return took;
+        }
+
+        FormatResult result() {
+            return new FormatResult(sample.format(), coldRequests, cold.result("cold"), againRequests,
+                    again.result("same client"), decisions.result("decisions"));
+        }
     }
 
     private static Sample pushAndSign(String registry, SignatureFormat format, String run, RegistryClient pusher,
@@ -170,64 +261,8 @@ public final class VerifyBench {
         return measured.result("registry round trip");
     }
 
-    private static FormatResult measure(Sample sample, List<ClusterPolicy> policies, TrustRoot trustRoot,
-            Function<RegistryRequestListener, RegistryClient> clients, Load load) {
-        List<String> sent = new ArrayList<>();
-        RegistryRequestListener listener = (method, uri) -> sent.add(kind(sample, uri.getPath()));
-
-        Measurement cold = new Measurement();
-        Requests coldRequests = new Requests(List.of());
-        for (int i = 0; i < load.warmupRuns() + load.runs(); i++) {
-            sent.clear();
-            Verifier verifier = verifier(policies, trustRoot, clients.apply(listener));
-            long took = timedVerification(verifier, sample);
-            if (i >= load.warmupRuns()) {
-                cold.answered(took);
-                cold.elapsed(took);
-                if (sent.size() > coldRequests.kinds().size()) {
-                    coldRequests = new Requests(sent);
-                }
-            }
-        }
-
-        Verifier kept = verifier(policies, trustRoot, clients.apply(listener));
-        Measurement again = new Measurement();
-        Requests againRequests = new Requests(List.of());
-        for (int i = 0; i < 1 + load.warmupRuns() + load.runs(); i++) {
-            sent.clear();
-            long took = timedVerification(kept, sample);
-            if (i > load.warmupRuns()) {
-                again.answered(took);
-                again.elapsed(took);
-                againRequests = new Requests(sent);
-            }
-        }
-
-        Verifier.Evidence evidence = kept.collect(sample.request());
-        Measurement decisions = new Measurement();
-        long end = System.nanoTime() + load.decideFor().toNanos();
-        while (System.nanoTime() < end) {
-            long start = System.nanoTime();
-            VerificationResult result = kept.decide(evidence);
-            long took = System.nanoTime() - start;
-            requireVerified(sample, result);
-            decisions.answered(took);
-            decisions.elapsed(took);
-        }
-        return new FormatResult(sample.format(), coldRequests, cold.result("cold"), againRequests,
-                again.result("same client"), decisions.result("decisions"));
-    }
-
     private static Verifier verifier(List<ClusterPolicy> policies, TrustRoot trustRoot, RegistryClient client) {
         return Verifier.builder().policies(policies).trustRoot(trustRoot).registry(client).build();
-    }
-
-    private static long timedVerification(Verifier verifier, Sample sample) {
-        long start = System.nanoTime();
-        VerificationResult result = verifier.verify(sample.request());
-        long took = System.nanoTime() - start;
-        requireVerified(sample, result);
-        return took;
     }
 
     private static void requireVerified(Sample sample, VerificationResult result) {

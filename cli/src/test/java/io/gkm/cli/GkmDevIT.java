@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.event.AdmissionEvent;
 import io.gkm.schemas.event.Decision;
+import io.gkm.testkit.TopicContents;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -67,7 +68,7 @@ class GkmDevIT {
                     + "/validate-gkm-io-v1alpha1-gkmcache", gkmCacheCreation(uid)), HttpResponse.BodyHandlers.ofString());
             assertThat(validation.statusCode()).isEqualTo(200);
             assertThat(validation.body()).contains("\"uid\":\"" + uid + "\"", "\"allowed\":false");
-            List<AdmissionEvent> events = TopicRecords.readAll(Map.of(
+            List<AdmissionEvent> events = TopicContents.readAll(Map.of(
                             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort,
                             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), "gkm.admissions").stream()
                     .map(r -> EventCodec.INSTANCE.decode(r.topic(), r.value(), AdmissionEvent.class))

@@ -12,6 +12,7 @@ import io.gkm.schemas.event.ChangeType;
 import io.gkm.schemas.event.ResourceEvent;
 import io.gkm.testkit.Fixtures;
 import io.gkm.testkit.KafkaCluster;
+import io.gkm.testkit.TopicContents;
 import io.gkm.testkit.WithKafka;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -128,7 +129,7 @@ class IngestCommandIT {
     }
 
     private static List<ResourceEvent> resourceEvents(KafkaCluster kafka, String prefix) {
-        return TopicRecords.readAll(kafka.readCommittedConsumerProps(kafka.uniqueName("g")), prefix + "resources").stream()
+        return TopicContents.readAll(kafka.readCommittedConsumerProps(kafka.uniqueName("g")), prefix + "resources").stream()
                 .map(r -> EventCodec.INSTANCE.decode(r.topic(), r.value(), ResourceEvent.class)).toList();
     }
 }

@@ -9,6 +9,7 @@ import io.gkm.schemas.Topics;
 import io.gkm.schemas.event.AuditEvent;
 import io.gkm.schemas.event.InstallJob;
 import io.gkm.testkit.KafkaCluster;
+import io.gkm.testkit.TopicContents;
 import io.gkm.testkit.WithKafka;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -68,7 +69,7 @@ class ExactlyOnceIT {
         for (Future<RecordMetadata> f : sent) {
             f.get(30, TimeUnit.SECONDS); // every input is really there before the stage starts
         }
-        assertThat(TopicReader.readAll(kafka.consumerProps("eos-input-check"), input)).hasSize(N);
+        assertThat(TopicContents.readAll(kafka.consumerProps("eos-input-check"), input)).hasSize(N);
 
         long seed = System.nanoTime();
         Random random = new Random(seed);
@@ -91,7 +92,7 @@ class ExactlyOnceIT {
         Path log = Files.createTempFile("eos-last-run", ".log");
         Process last = startStage(kafka, prefix, input, output, ProcessBuilder.Redirect.to(log.toFile()));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (TopicReader.readAll(kafka.readCommittedConsumerProps("eos-check"), output).size() < N
+        while (TopicContents.readAll(kafka.readCommittedConsumerProps("eos-check"), output).size() < N
                 && System.nanoTime() < deadline) {
             Thread.sleep(250);
         }
@@ -101,23 +102,23 @@ class ExactlyOnceIT {
         last.destroy(); // SIGTERM: the stage finishes its transaction and stops
         assertThat(last.waitFor(30, TimeUnit.SECONDS)).as("last run stops on SIGTERM; its log: %s", log).isTrue();
 
-        List<ConsumerRecord<byte[], byte[]>> outputs = TopicReader.readAll(kafka.readCommittedConsumerProps("c"), output);
+        List<ConsumerRecord<byte[], byte[]>> outputs = TopicContents.readAll(kafka.readCommittedConsumerProps("c"), output);
         List<String> jobIds = outputs.stream()
                 .map(r -> EventCodec.INSTANCE.decode(output, r.value(), InstallJob.class).getJobId()).toList();
         Set<String> expected = IntStream.range(0, N).mapToObj(i -> "job-" + i).collect(Collectors.toSet());
         assertThat(jobIds).hasSize(N).doesNotHaveDuplicates();
         assertThat(new HashSet<>(jobIds)).isEqualTo(expected);
 
-        List<AuditEvent> audits = TopicReader.readAll(kafka.readCommittedConsumerProps("c"), topics.audit()).stream()
+        List<AuditEvent> audits = TopicContents.readAll(kafka.readCommittedConsumerProps("c"), topics.audit()).stream()
                 .map(r -> EventCodec.INSTANCE.decode(topics.audit(), r.value(), AuditEvent.class)).toList();
         assertThat(audits).hasSize(N);
         assertThat(audits).extracting(AuditEvent::getCauseEventId).doesNotHaveDuplicates();
         assertThat(audits.stream().map(a -> a.getDetails().get("job")).collect(Collectors.toSet())).isEqualTo(expected);
-        assertThat(TopicReader.readAll(kafka.readCommittedConsumerProps("c"), topics.dlq())).isEmpty();
+        assertThat(TopicContents.readAll(kafka.readCommittedConsumerProps("c"), topics.dlq())).isEmpty();
         // Each output's correlation id is the id of the input event that caused it.
         assertThat(outputs).allSatisfy(r -> assertThat(CloudEventHeaders.read(r.headers()).correlationId()).isNotBlank());
 
-        long uncommitted = TopicReader.readAll(kafka.consumerProps("u"), output).size();
+        long uncommitted = TopicContents.readAll(kafka.consumerProps("u"), output).size();
         System.out.printf("ExactlyOnceIT: %d outputs committed, %d written in all (%d in aborted transactions)%n",
                 N, uncommitted, uncommitted - N);
     }

@@ -11,6 +11,7 @@ import io.gkm.schemas.event.AuditEvent;
 import io.gkm.schemas.event.DeadLetter;
 import io.gkm.schemas.event.InstallJob;
 import io.gkm.testkit.KafkaCluster;
+import io.gkm.testkit.TopicContents;
 import io.gkm.testkit.WithKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -72,14 +73,14 @@ class StageLoopIT {
                 TestStage.handler(w.output), registry, 500)) {
             loop.start();
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.output).size() == 3);
+                    TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output).size() == 3);
         }
 
-        List<String> jobs = TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.output).stream()
+        List<String> jobs = TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output).stream()
                 .map(r -> codec.decode(r.topic(), r.value(), InstallJob.class).getJobId()).toList();
         assertThat(jobs).containsExactly("job-1", "job-2", "job-4");
 
-        List<ConsumerRecord<byte[], byte[]>> dlq = TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.topics.dlq());
+        List<ConsumerRecord<byte[], byte[]>> dlq = TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.topics.dlq());
         assertThat(dlq).hasSize(2);
         DeadLetter undecodable = codec.decode(w.topics.dlq(), dlq.get(0).value(), DeadLetter.class);
         assertThat(undecodable.getOriginalTopic()).isEqualTo(w.input);
@@ -96,7 +97,7 @@ class StageLoopIT {
         assertThat(codec.decode(w.input, bytes(failed.getValue()))).isEqualTo(TestStage.resource(3, "{\"fail\":true}"));
         assertThat(CloudEventHeaders.read(dlq.get(0).headers()).type()).isEqualTo("io.gkm.deadletter.v1");
 
-        List<AuditEvent> audits = TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.topics.audit()).stream()
+        List<AuditEvent> audits = TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.topics.audit()).stream()
                 .map(r -> codec.decode(r.topic(), r.value(), AuditEvent.class)).toList();
         assertThat(audits).extracting(AuditEvent::getOutcome)
                 .containsExactly("DISPATCHED", "DEAD_LETTERED", "DISPATCHED", "DEAD_LETTERED", "DISPATCHED");
@@ -114,10 +115,10 @@ class StageLoopIT {
                 TestStage.handler(w.output), new SimpleMeterRegistry(), 500)) {
             loop.start();
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.topics.audit()).size() == 1);
+                    TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.topics.audit()).size() == 1);
         }
         CloudEventHeaders cause = CloudEventHeaders.read(in.headers());
-        ConsumerRecord<byte[], byte[]> out = TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.output).get(0);
+        ConsumerRecord<byte[], byte[]> out = TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output).get(0);
         CloudEventHeaders ce = CloudEventHeaders.read(out.headers());
         assertThat(ce.correlationId()).isEqualTo(cause.id());
         assertThat(ce.source()).isEqualTo("/gkm/c1/" + TestStage.NAME + "/i1");
@@ -125,7 +126,7 @@ class StageLoopIT {
         assertThat(ce.subject()).isEqualTo("c1/ns/GKMCache/cache-7");
         assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("c1/ns/GKMCache/cache-7");
         AuditEvent audit = codec.decode(w.topics.audit(),
-                TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.topics.audit()).get(0).value(), AuditEvent.class);
+                TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.topics.audit()).get(0).value(), AuditEvent.class);
         assertThat(audit.getCorrelationId()).isEqualTo(cause.id());
         assertThat(audit.getCauseEventId()).isEqualTo(cause.id());
         assertThat(audit.getStage()).isEqualTo(TestStage.NAME);
@@ -151,14 +152,14 @@ class StageLoopIT {
                 registry, 500)) {
             loop.start();
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.output).size() >= 20);
+                    TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output).size() >= 20);
             assertThat(loop.failure()).isEmpty();
         }
-        List<String> jobs = TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.output).stream()
+        List<String> jobs = TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output).stream()
                 .map(r -> codec.decode(r.topic(), r.value(), InstallJob.class).getJobId()).toList();
         assertThat(jobs).hasSize(20).doesNotHaveDuplicates();
         assertThat(registry.counter("gkm.stage.transactions.aborted", "stage", TestStage.NAME).count()).isEqualTo(2.0);
-        assertThat(TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.topics.dlq())).isEmpty();
+        assertThat(TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.topics.dlq())).isEmpty();
     }
 
     @Test
@@ -170,14 +171,14 @@ class StageLoopIT {
                 TestStage.handler(w.output), new SimpleMeterRegistry(), 500)) {
             first.start();
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.output).size() == 1);
+                    TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output).size() == 1);
             try (StageLoop second = TestStage.loop(kafka.bootstrapServers(), w.prefix, "same", w.input, w.output,
                     TestStage.handler(w.output), new SimpleMeterRegistry(), 500)) {
                 second.start();
                 send(kafka, w, List.of(event(w, 2, "{}")));
                 await().atMost(Duration.ofSeconds(60)).until(() -> first.failure().isPresent());
                 await().atMost(Duration.ofSeconds(30)).until(() ->
-                        TopicReader.readAll(kafka.readCommittedConsumerProps("r"), w.output).size() == 2);
+                        TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output).size() == 2);
                 assertThat(first.failure().get()).isInstanceOf(StageFailedException.class)
                         .hasMessageContaining("give each instance its own GKM_INSTANCE");
                 assertThat(second.failure()).isEmpty();

@@ -10,13 +10,13 @@ import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.stage.Emitter;
 import io.gkm.ingest.model.ClusterGKMCache;
 import io.gkm.ingest.model.GKMCache;
-import io.gkm.ingest.webhook.TopicRecords;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
 import io.gkm.schemas.event.ChangeType;
 import io.gkm.schemas.event.ResourceEvent;
 import io.gkm.testkit.Fixtures;
 import io.gkm.testkit.KafkaCluster;
+import io.gkm.testkit.TopicContents;
 import io.gkm.testkit.WithKafka;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -75,7 +75,7 @@ class ResourceWatchesIT {
     }
 
     private List<ResourceEvent> events() {
-        return TopicRecords.readAll(kafka.readCommittedConsumerProps(kafka.uniqueName("g")), topics.resources()).stream()
+        return TopicContents.readAll(kafka.readCommittedConsumerProps(kafka.uniqueName("g")), topics.resources()).stream()
                 .map(r -> EventCodec.INSTANCE.decode(r.topic(), r.value(), ResourceEvent.class)).toList();
     }
 
@@ -110,7 +110,7 @@ class ResourceWatchesIT {
         assertThat(events.get(0).getNamespace()).isEqualTo("gkm-test-ns-scoped-1");
         assertThat(events.get(1).getAnnotations()).containsEntry("gkm.io/resolvedDigest", "sha256:" + "a".repeat(64));
         assertThat(events.get(1).getResourceVersion()).isNotEqualTo(events.get(0).getResourceVersion());
-        List<ConsumerRecord<byte[], byte[]>> records = TopicRecords.readAll(
+        List<ConsumerRecord<byte[], byte[]>> records = TopicContents.readAll(
                 kafka.readCommittedConsumerProps(kafka.uniqueName("g")), topics.resources());
         assertThat(records).extracting(ConsumerRecord::partition).containsOnly(records.get(0).partition());
     }

@@ -12,6 +12,7 @@ import io.gkm.schemas.event.AuditEvent;
 import io.gkm.schemas.event.Decision;
 import io.gkm.schemas.event.Operation;
 import io.gkm.testkit.KafkaCluster;
+import io.gkm.testkit.TopicContents;
 import io.gkm.testkit.WithKafka;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -126,9 +127,9 @@ class AdmissionWebhookIT {
         admit(allowed);
         admit(denied);
 
-        List<ConsumerRecord<byte[], byte[]>> admissions = TopicRecords.readAll(
+        List<ConsumerRecord<byte[], byte[]>> admissions = TopicContents.readAll(
                 kafka.readCommittedConsumerProps(kafka.uniqueName("g")), topics.admissions());
-        List<ConsumerRecord<byte[], byte[]>> audits = TopicRecords.readAll(
+        List<ConsumerRecord<byte[], byte[]>> audits = TopicContents.readAll(
                 kafka.readCommittedConsumerProps(kafka.uniqueName("g")), topics.audit());
 
         assertThat(admissions).hasSize(4);

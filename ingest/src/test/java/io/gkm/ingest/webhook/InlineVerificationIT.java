@@ -14,6 +14,7 @@ import io.gkm.schemas.event.Decision;
 import io.gkm.testkit.Fixtures;
 import io.gkm.testkit.KafkaCluster;
 import io.gkm.testkit.OciRegistry;
+import io.gkm.testkit.TopicContents;
 import io.gkm.testkit.WithKafka;
 import io.gkm.testkit.WithOciRegistry;
 import io.gkm.verifier.VerifierSettings;
@@ -182,12 +183,12 @@ class InlineVerificationIT {
     }
 
     private List<AdmissionEvent> admissionEvents() {
-        return TopicRecords.readAll(kafka.readCommittedConsumerProps(kafka.uniqueName("g")), topics.admissions())
+        return TopicContents.readAll(kafka.readCommittedConsumerProps(kafka.uniqueName("g")), topics.admissions())
                 .stream().map(r -> EventCodec.INSTANCE.decode(r.topic(), r.value(), AdmissionEvent.class)).toList();
     }
 
     private List<AuditEvent> auditEvents() {
-        return TopicRecords.readAll(kafka.readCommittedConsumerProps(kafka.uniqueName("g")), topics.audit())
+        return TopicContents.readAll(kafka.readCommittedConsumerProps(kafka.uniqueName("g")), topics.audit())
                 .stream().map(r -> EventCodec.INSTANCE.decode(r.topic(), r.value(), AuditEvent.class)).toList();
     }
 

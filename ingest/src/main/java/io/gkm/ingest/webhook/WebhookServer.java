@@ -2,8 +2,6 @@ package io.gkm.ingest.webhook;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.Deployable;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,14 +16,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +41,6 @@ public final class WebhookServer {
     /** Largest AdmissionReview accepted: 3 MiB, more than any object etcd stores (1.5 MiB) twice over. */
     public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
     private static final String BODY_TIMER = "gkm.bodyTimer";
-    /**
-     * Servers, each on its own event loop: parsing, deciding and TLS of one review take a core's
-     * worth of work at a few thousand reviews a second, so one event loop would cap the webhook.
-     */
-    static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     /**
      * Where and how to serve.
@@ -74,9 +64,7 @@ public final class WebhookServer {
     private final CacheWebhook webhook;
     private final WebhookMetrics metrics;
     private final PrometheusMeterRegistry registry;
-    /** One server per event loop, all on the same port; filled once by {@link #start}. */
-    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-    private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private HttpServer server;
     private volatile TlsMaterial served;
     private String lastRejection;
     private long reloadTimer = -1;
@@ -101,41 +89,30 @@ public final class WebhookServer {
         return vertx.executeBlocking(() -> TlsMaterial.read(vertx, options.certFile(), options.keyFile()))
                 .compose(tls -> {
                     s.served = tls;
-                    // Vert.x shares one random port among servers that ask for the same negative port.
-                    return s.deploy(options.port() == 0 ? -1 : options.port(), EVENT_LOOPS);
+                    HttpServerOptions http = new HttpServerOptions()
+                            .setHost(options.host())
+                            .setPort(options.port())
+                            .setSsl(true)
+                            .setKeyCertOptions(tls.keyCertOptions())
+                            .setSslHandshakeTimeout(options.bodyTimeout().toMillis())
+                            .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+                            // Kept-alive connections of the API server may idle; a peer silent this long is gone.
+                            .setIdleTimeout(60)
+                            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+                    s.server = vertx.createHttpServer(http).requestHandler(s.router());
+                    return s.server.listen();
                 })
-                .map(deployed -> {
+                .map(listening -> {
                     s.reloadTimer = vertx.setPeriodic(options.tlsReloadInterval().toMillis(), id -> s.reloadTls());
-                    LOG.info("admission webhook serving HTTPS on {}:{} ({} event loops) with certificate {}",
-                            options.host(), s.port(), s.servers.size(), s.served.certificate().getSubjectX500Principal());
+                    LOG.info("admission webhook serving HTTPS on {}:{} with certificate {}", options.host(),
+                            listening.actualPort(), s.served.certificate().getSubjectX500Principal());
                     return s;
                 });
     }
 
-    /**
-     * Deploys {@code instances} servers on {@code port}, each on an event loop of its own: Vert.x
-     * hands the connections of a shared port to its servers in turn.
-     */
-    private Future<String> deploy(int port, int instances) {
-        HttpServerOptions http = new HttpServerOptions()
-                .setHost(options.host())
-                .setPort(port)
-                .setSsl(true)
-                .setKeyCertOptions(served.keyCertOptions())
-                .setSslHandshakeTimeout(options.bodyTimeout().toMillis())
-                .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
-                // Kept-alive connections of the API server may idle; a peer silent this long is gone.
-                .setIdleTimeout(60)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS);
-        Supplier<Deployable> server = () -> context -> vertx.createHttpServer(http).requestHandler(router()).listen()
-                .onSuccess(servers::add);
-        return vertx.deployVerticle(server, new DeploymentOptions().setInstances(instances))
-                .onSuccess(deployments::add);
-    }
-
     /** The port actually bound. */
     public int port() {
-        return servers.get(0).actualPort();
+        return server.actualPort();
     }
 
     /** The certificate currently presented to new connections. */
@@ -143,10 +120,9 @@ public final class WebhookServer {
         return served;
     }
 
-    /** Stops serving: undeploying the servers closes them and their connections. */
     public Future<Void> close() {
         vertx.cancelTimer(reloadTimer);
-        return Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+        return server.close();
     }
 
     private Router router() {
@@ -250,8 +226,7 @@ public final class WebhookServer {
     }
 
     private void serve(TlsMaterial tls) {
-        ServerSSLOptions ssl = new ServerSSLOptions().setKeyCertOptions(tls.keyCertOptions());
-        Future.all(servers.stream().map(server -> server.updateSSLOptions(ssl)).toList())
+        server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(tls.keyCertOptions()))
                 .onSuccess(updated -> {
                     served = tls;
                     lastRejection = null;

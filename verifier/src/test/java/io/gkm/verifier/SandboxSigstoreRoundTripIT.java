@@ -105,13 +105,14 @@ class SandboxSigstoreRoundTripIT {
     }
 
     @ParameterizedTest
-    @MethodSource("identities")
-    void keylessCosignV2SignatureOfTheMcvImageVerifiesWithItsIdentity(SigningIdentity identity, OciRegistry registry) {
+    @MethodSource("formatsAndIdentities")
+    void keylessSignatureOfTheMcvImageVerifiesWithItsIdentity(SignatureFormat format, SigningIdentity identity,
+                                                              OciRegistry registry) {
         PushedImage image = pushMcvImage(registry);
-        AttachedSignature attached = signer(registry).sign(SignatureFormat.COSIGN_V2, image.repository(),
-                image.digest().toString(), Signing.keyless(identity));
+        AttachedSignature attached = signer(registry).sign(format, image.repository(), image.digest().toString(),
+                Signing.keyless(identity));
 
-        List<SignatureVerdict> verdicts = verifyCosignV2(image, keylessCosign());
+        List<SignatureVerdict> verdicts = verify(format, image, true);
 
         assertThat(verdicts).hasSize(1);
         SignerFacts facts = verified(verdicts.get(0));
@@ -120,13 +121,14 @@ class SandboxSigstoreRoundTripIT {
         assertLogged(facts, attached);
     }
 
-    @Test
-    void keyedCosignV2SignatureVerifiesWithThePublicKeyAndItsSet(OciRegistry registry) {
+    @ParameterizedTest
+    @EnumSource(SignatureFormat.class)
+    void keyedSignatureVerifiesWithThePublicKeyAndItsLogEntry(SignatureFormat format, OciRegistry registry) {
         PushedImage image = pushMcvImage(registry);
-        AttachedSignature attached = signer(registry).sign(SignatureFormat.COSIGN_V2, image.repository(),
-                image.digest().toString(), Signing.keyed());
+        AttachedSignature attached = signer(registry).sign(format, image.repository(), image.digest().toString(),
+                Signing.keyed());
 
-        List<SignatureVerdict> verdicts = verifyCosignV2(image, keyedCosign());
+        List<SignatureVerdict> verdicts = verify(format, image, false);
 
         SignerFacts facts = verified(verdicts.get(0));
         assertThat(facts.certificate()).isEmpty();
@@ -147,35 +149,6 @@ class SandboxSigstoreRoundTripIT {
         assertThat(keyed).extracting(SignatureVerdict::isVerified).containsExactly(false, true);
         assertThat(keyless.get(1).failedCheck()).as(keyless.get(1).reason()).contains(Check.KEY);
         assertThat(keyed.get(0).failedCheck()).as(keyed.get(0).reason()).contains(Check.SIGNATURE);
-    }
-
-    @ParameterizedTest
-    @MethodSource("identities")
-    void keylessBundleReferrerOfTheMcvImageVerifiesWithItsIdentity(SigningIdentity identity, OciRegistry registry) {
-        PushedImage image = pushMcvImage(registry);
-        AttachedSignature attached = signer(registry).sign(SignatureFormat.SIGSTORE_BUNDLE, image.repository(),
-                image.digest().toString(), Signing.keyless(identity));
-
-        List<SignatureVerdict> verdicts = verifyBundles(image, keylessBundles());
-
-        assertThat(verdicts).hasSize(1);
-        SignerFacts facts = verified(verdicts.get(0));
-        assertThat(identityOf(facts)).isEqualTo(new SignerIdentity(identity.issuer(), List.of(identity.subject())));
-        assertThat(matches(identity.issuer(), identity.subject(), facts).matched()).isTrue();
-        assertLogged(facts, attached);
-    }
-
-    @Test
-    void keyedBundleVerifiesWithThePublicKeyAndItsLogEntry(OciRegistry registry) {
-        PushedImage image = pushMcvImage(registry);
-        AttachedSignature attached = signer(registry).sign(SignatureFormat.SIGSTORE_BUNDLE, image.repository(),
-                image.digest().toString(), Signing.keyed());
-
-        List<SignatureVerdict> verdicts = verifyBundles(image, keyedBundles());
-
-        SignerFacts facts = verified(verdicts.get(0));
-        assertThat(facts.certificate()).isEmpty();
-        assertLogged(facts, attached);
     }
 
     @Test
@@ -265,8 +238,9 @@ class SandboxSigstoreRoundTripIT {
         assertThat(identityOf(facts).subjectAlternativeNames()).containsExactly(PERSON.subject());
     }
 
-    static Stream<Arguments> identities() {
-        return Stream.of(Arguments.of(WORKFLOW), Arguments.of(PERSON));
+    static Stream<Arguments> formatsAndIdentities() {
+        return Stream.of(SignatureFormat.values()).flatMap(format -> Stream.of(WORKFLOW, PERSON)
+                .map(identity -> Arguments.of(format, identity)));
     }
 
     static Stream<Arguments> keylessRejections() {
@@ -319,6 +293,14 @@ class SandboxSigstoreRoundTripIT {
     }
 
     /** Every layer of the image's {@code .sig} manifest, as the product fetches and checks them. */
+    /** The image's signatures in {@code format}, verified keyless (against the trust root) or keyed. */
+    private List<SignatureVerdict> verify(SignatureFormat format, PushedImage image, boolean keyless) {
+        return switch (format) {
+            case COSIGN_V2 -> verifyCosignV2(image, keyless ? keylessCosign() : keyedCosign());
+            case SIGSTORE_BUNDLE -> verifyBundles(image, keyless ? keylessBundles() : keyedBundles());
+        };
+    }
+
     private List<SignatureVerdict> verifyCosignV2(PushedImage image, CosignVerifier verifier) {
         Manifest signatures = client.signatureManifest(image.byTag(), image.digest()).orElseThrow();
         List<SignatureLayer> layers = new ArrayList<>();

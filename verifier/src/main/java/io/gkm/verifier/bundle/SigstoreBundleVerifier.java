@@ -217,8 +217,12 @@ public final class SigstoreBundleVerifier {
         return signer;
     }
 
-    /** DSSE pre-authentication encoding; lengths are byte counts (sigstore-java 2.0.0 counts UTF-16 chars). */
-    static byte[] pae(String payloadType, byte[] payload) {
+    /**
+     * DSSE's pre-authentication encoding, {@code DSSEv1 <len(type)> <type> <len(payload)> <payload>}:
+     * what a DSSE signature signs. Lengths are byte counts (sigstore-java 2.0.0 counts UTF-16 chars).
+     * The sandbox signer uses it too; the conformance suite's DSSE bundles check it independently.
+     */
+    public static byte[] pae(String payloadType, byte[] payload) {
         byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.US_ASCII));

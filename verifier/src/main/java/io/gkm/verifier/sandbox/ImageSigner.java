@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gkm.core.image.Digest;
 import io.gkm.core.image.ImageReference;
+import io.gkm.verifier.bundle.SigstoreBundleVerifier;
 import io.gkm.verifier.oci.Manifest;
 import io.gkm.verifier.oci.MediaTypes;
 import io.gkm.verifier.oci.RegistryClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -219,7 +219,7 @@ public final class ImageSigner {
     private AttachedSignature attachBundle(ImageReference repository, String imageDigest, String signedDigest,
             Signer signer, Signing signing) {
         byte[] statement = inTotoStatement(signedDigest, false);
-        byte[] signature = Crypto.sign(signer.key(), preAuthenticationEncoding(IN_TOTO_PAYLOAD_TYPE, statement));
+        byte[] signature = Crypto.sign(signer.key(), SigstoreBundleVerifier.pae(IN_TOTO_PAYLOAD_TYPE, statement));
         ObjectNode loggedEnvelope = dsseEnvelope(statement, signature);
         RekorEntry entry = sigstore.rekor().log(dsseBody(loggedEnvelope, statement, signature, signer.verifierPem()),
                 signer.integratedTime());
@@ -285,17 +285,6 @@ public final class ImageSigner {
             predicate.put("tampered", "after signing");
         }
         return bytes(statement);
-    }
-
-    /** DSSE's PAE: {@code DSSEv1 <len(type)> <type> <len(payload)> <payload>}, lengths in bytes. */
-    private static byte[] preAuthenticationEncoding(String payloadType, byte[] payload) {
-        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(type);
-        out.writeBytes((" " + payload.length + " ").getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(payload);
-        return out.toByteArray();
     }
 
     private static ObjectNode dsseEnvelope(byte[] payload, byte[] signature) {

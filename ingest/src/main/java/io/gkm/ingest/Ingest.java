@@ -10,8 +10,11 @@ import io.gkm.core.stage.StageSpec;
 import io.gkm.ingest.admission.CacheAdmission;
 import io.gkm.ingest.admission.InlineVerify;
 import io.gkm.ingest.admission.KyvernoVerification;
+import io.gkm.ingest.watch.KubernetesAccess;
+import io.gkm.ingest.watch.LeaderElectedWatches;
 import io.gkm.ingest.watch.ResourceWatches;
 import io.gkm.ingest.watch.WatchScope;
+import io.gkm.ingest.watch.Watches;
 import io.gkm.ingest.webhook.AdmissionRecorder;
 import io.gkm.ingest.webhook.CacheWebhook;
 import io.gkm.ingest.webhook.InlineVerifier;
@@ -23,6 +26,7 @@ import io.gkm.schemas.Topics;
 import io.gkm.verifier.policy.ClusterPolicy;
 import io.gkm.verifier.policy.PolicyLoadException;
 import io.gkm.verifier.policy.PolicyLoader;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -35,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,21 +74,23 @@ public final class Ingest implements AutoCloseable {
     private final AdmissionRecorder recorder;
     private final RegistryDigestResolver resolver;
     private final InlineVerifier verifier;
-    private final ResourceWatches watches;
+    private final Watches watches;
+    private final Runnable removeGauge;
 
     private Ingest(Vertx vertx, WebhookServer server, AdmissionRecorder recorder, RegistryDigestResolver resolver,
-                   InlineVerifier verifier, ResourceWatches watches) {
+                   InlineVerifier verifier, Watches watches, Runnable removeGauge) {
         this.vertx = vertx;
         this.server = server;
         this.recorder = recorder;
         this.resolver = resolver;
         this.verifier = verifier;
         this.watches = watches;
+        this.removeGauge = removeGauge;
     }
 
     /**
-     * Starts the webhook, then the watches if {@code kubernetes} is given (they list the cluster
-     * before this returns).
+     * Starts the webhook, then the watches if {@code kubernetes} is given: they list the cluster
+     * before this returns, or, under leader election, once this ingest takes their Lease.
      *
      * @throws IllegalStateException when the webhook cannot serve (TLS files unusable, port taken, policies
      *     of inline verification unreadable)
@@ -120,17 +127,35 @@ public final class Ingest implements AutoCloseable {
             closeQuietly(vertx, recorder, resolver, verifier);
             throw e;
         }
-        ResourceWatches watches;
+        Watches watches;
         try {
-            watches = kubernetes.map(k -> ResourceWatches.start(k, wiring.kafka(), emitter,
-                    new ResourceWatches.Settings(new WatchScope(identity.cluster(), namespaces(config)), topics,
-                            config.get(Settings.STAGE_TRANSACTION_TIMEOUT), config.get(Settings.STAGE_RETRY_BACKOFF)),
-                    clock)).orElse(null);
+            watches = kubernetes.map(k -> startWatches(k, wiring, identity, emitter, clock)).orElse(null);
         } catch (RuntimeException e) {
-            new Ingest(vertx, server, recorder, resolver, verifier, null).close();
+            new Ingest(vertx, server, recorder, resolver, verifier, null, null).close();
             throw e;
         }
-        return new Ingest(vertx, server, recorder, resolver, verifier, watches);
+        Gauge leader = Gauge.builder("gkm.ingest.watch.leader", () -> watches != null && watches.leading() ? 1 : 0)
+                .description("1 while this ingest runs the watches (holds their Lease), else 0")
+                .register(wiring.metrics());
+        return new Ingest(vertx, server, recorder, resolver, verifier, watches, () -> wiring.metrics().remove(leader));
+    }
+
+    /**
+     * The watches, at once or, with {@link IngestSettings#LEADER_ELECTION}, whenever this ingest
+     * takes their Lease (its identity is the instance, the pod name).
+     */
+    private static Watches startWatches(KubernetesClient kubernetes, Wiring wiring, StageSpec identity, Emitter emitter,
+                                        Clock clock) {
+        GkmConfig config = wiring.config();
+        ResourceWatches.Settings settings = new ResourceWatches.Settings(
+                new WatchScope(identity.cluster(), namespaces(config)), wiring.topics(),
+                config.get(Settings.STAGE_TRANSACTION_TIMEOUT), config.get(Settings.STAGE_RETRY_BACKOFF));
+        Supplier<ResourceWatches> watches = () -> ResourceWatches.start(kubernetes, wiring.kafka(), emitter, settings, clock);
+        if (!config.get(IngestSettings.LEADER_ELECTION)) {
+            return watches.get();
+        }
+        return LeaderElectedWatches.start(kubernetes, IngestSettings.election(config, identity.instance(),
+                KubernetesAccess.podNamespace(Path.of(KubernetesAccess.POD_NAMESPACE_FILE))), watches);
     }
 
     /**
@@ -176,9 +201,9 @@ public final class Ingest implements AutoCloseable {
         return server.port();
     }
 
-    /** Whether the watches run. */
+    /** Whether the watches run here now (under leader election: whether this ingest holds their Lease). */
     public boolean watching() {
-        return watches != null;
+        return watches != null && watches.leading();
     }
 
     /** Why the watches stopped publishing on their own (fenced by another ingest, not authorised), if they did. */
@@ -186,9 +211,15 @@ public final class Ingest implements AutoCloseable {
         return watches == null ? Optional.empty() : watches.failure();
     }
 
-    /** Stops the watches (publishing what they saw), then the webhook, then sends the decisions still queued. */
+    /**
+     * Stops the watches (publishing what they saw; under leader election, then gives up their Lease),
+     * then the webhook, then sends the decisions still queued.
+     */
     @Override
     public void close() {
+        if (removeGauge != null) {
+            removeGauge.run();
+        }
         if (watches != null) {
             watches.close();
         }

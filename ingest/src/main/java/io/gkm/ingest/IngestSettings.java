@@ -1,10 +1,13 @@
 package io.gkm.ingest;
 
+import io.gkm.core.config.ConfigException;
 import io.gkm.core.config.GkmConfig;
 import io.gkm.core.config.Setting;
 import io.gkm.core.config.SettingType;
 import io.gkm.ingest.admission.InlineVerify;
 import io.gkm.ingest.admission.KyvernoVerification;
+import io.gkm.ingest.watch.KubernetesAccess;
+import io.gkm.ingest.watch.LeaderElectedWatches;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +21,11 @@ import java.util.Optional;
 public final class IngestSettings {
     private IngestSettings() {
     }
+
+    /** Where the Lease is when neither configured nor in a pod. */
+    static final String DEFAULT_LEASE_NAMESPACE = "default";
+    /** Fabric8's LeaderElector.JITTER_FACTOR: a try waits up to this much longer than the retry period. */
+    private static final double ELECTOR_JITTER = 1.2;
 
     public static final Setting<String> WEBHOOK_HOST = new Setting<>("webhook.host", SettingType.STRING, "127.0.0.1",
             "Address the admission webhook binds to (0.0.0.0 in a pod, so the API server can reach it).");
@@ -74,9 +82,10 @@ public final class IngestSettings {
                     + "(GKM's behaviour: ClusterGKMCache denied).");
 
     public static final Setting<List<String>> POLICIES = new Setting<>("policies", SettingType.LIST, null,
-            "Kyverno ClusterPolicy YAML the webhook verifies with (GKM_INLINE_VERIFY), comma-separated: files, folders "
-                    + "(their *.yaml) or kustomizations, e.g. deploy/kyverno/policies. gkm ingest needs it while inline "
-                    + "verification is on; without it every resource verified inline is denied.");
+            "Kyverno ClusterPolicy YAML the webhook verifies with (GKM_INLINE_VERIFY), comma-separated: files, "
+                    + "folders (their *.yaml) or kustomizations of local files, e.g. /etc/gkm/policies, where deploy "
+                    + "mounts them rendered (ConfigMap gkm-policies). gkm ingest needs it while inline verification is "
+                    + "on; without it every resource verified inline is denied.");
 
     public static final Setting<Duration> INLINE_VERIFY_TIMEOUT = new Setting<>("inline.verify.timeout",
             SettingType.DURATION, "10s", "Longest the webhook waits for one inline verification (registry and "
@@ -86,11 +95,76 @@ public final class IngestSettings {
     public static final Setting<List<String>> WATCH_NAMESPACES = new Setting<>("watch.namespaces", SettingType.LIST, null,
             "Namespaces whose GKMCaches are watched, comma-separated; unset: all namespaces. ClusterGKMCaches are always watched.");
 
+    public static final Setting<Boolean> LEADER_ELECTION = new Setting<>("leader.election", SettingType.BOOLEAN, "true",
+            "Run the watches only while this ingest holds the Lease GKM_LEADER_LEASE_NAME (coordination.k8s.io/v1), so "
+                    + "that of several replicas one publishes watch events; the webhook runs in every replica. false: "
+                    + "this ingest watches without asking, so it must be the only one of its cluster.");
+
+    public static final Setting<String> LEADER_LEASE_NAME = new Setting<>("leader.lease.name", SettingType.DNS_LABEL,
+            "gkm-ingest-watch", "Name of the Lease whose holder runs the watches.");
+
+    public static final Setting<String> LEADER_LEASE_NAMESPACE = new Setting<>("leader.lease.namespace",
+            SettingType.DNS_LABEL, null, "Namespace of the Lease; unset: the pod's own (its service account's "
+            + KubernetesAccess.POD_NAMESPACE_FILE + "), else " + DEFAULT_LEASE_NAMESPACE + ".");
+
+    public static final Setting<Duration> LEADER_LEASE_DURATION = new Setting<>("leader.lease.duration",
+            SettingType.DURATION, "15s", "How long the Lease stays taken after its holder last renewed it; then another "
+            + "ingest may take it. Longer than GKM_LEADER_RENEW_DEADLINE.");
+
+    public static final Setting<Duration> LEADER_RENEW_DEADLINE = new Setting<>("leader.renew.deadline",
+            SettingType.DURATION, "10s", "How long the leader keeps trying to renew the Lease before it stops its "
+            + "watches, before anyone else may take over. Longer than 2.2 x GKM_LEADER_RETRY_PERIOD.");
+
+    public static final Setting<Duration> LEADER_RETRY_PERIOD = new Setting<>("leader.retry.period",
+            SettingType.DURATION, "2s", "How often an ingest tries to take the Lease, and the leader to renew it.");
+
     /** Every ingest setting, in the order of the README table. */
     public static List<Setting<?>> all() {
         return List.of(WEBHOOK_HOST, WEBHOOK_PORT, WEBHOOK_TLS_CERT, WEBHOOK_TLS_KEY, WEBHOOK_TLS_RELOAD_INTERVAL,
                 WEBHOOK_BODY_TIMEOUT, KYVERNO_VERIFICATION_ENABLED, INLINE_VERIFY, POLICIES, INLINE_VERIFY_TIMEOUT,
-                AUDIT_TIMEOUT, AUDIT_REQUIRED, WATCH_NAMESPACES);
+                AUDIT_TIMEOUT, AUDIT_REQUIRED, WATCH_NAMESPACES, LEADER_ELECTION, LEADER_LEASE_NAME,
+                LEADER_LEASE_NAMESPACE, LEADER_LEASE_DURATION, LEADER_RENEW_DEADLINE, LEADER_RETRY_PERIOD);
+    }
+
+    /**
+     * The Lease election of the watches as configured, for the ingest {@code identity}; its namespace
+     * {@link #LEADER_LEASE_NAMESPACE}, else {@code podNamespace}, else {@value #DEFAULT_LEASE_NAMESPACE}.
+     *
+     * @throws ConfigException when the timings do not let a leader stop before another takes over
+     */
+    public static LeaderElectedWatches.Election election(GkmConfig config, String identity, Optional<String> podNamespace) {
+        leaderTimingProblem(config).ifPresent(problem -> {
+            throw new ConfigException(List.of(problem));
+        });
+        String namespace = config.find(LEADER_LEASE_NAMESPACE).or(() -> podNamespace).orElse(DEFAULT_LEASE_NAMESPACE);
+        return new LeaderElectedWatches.Election(config.get(LEADER_LEASE_NAME), namespace, identity,
+                config.get(LEADER_LEASE_DURATION), config.get(LEADER_RENEW_DEADLINE), config.get(LEADER_RETRY_PERIOD));
+    }
+
+    /**
+     * What is wrong with the election's timings, if leader election is on: fabric8's elector needs
+     * lease duration > renew deadline > retry period + 1.2 x retry period (its jitter), so that a
+     * leader that cannot renew stops before the Lease expires for the others.
+     */
+    public static Optional<String> leaderTimingProblem(GkmConfig config) {
+        if (!config.get(LEADER_ELECTION)) {
+            return Optional.empty();
+        }
+        Duration lease = config.get(LEADER_LEASE_DURATION);
+        Duration renew = config.get(LEADER_RENEW_DEADLINE);
+        Duration retry = config.get(LEADER_RETRY_PERIOD);
+        if (lease.compareTo(renew) <= 0) {
+            return Optional.of(LEADER_LEASE_DURATION.envVar() + " (" + lease.toMillis() + " ms) must be longer than "
+                    + LEADER_RENEW_DEADLINE.envVar() + " (" + renew.toMillis() + " ms), or a leader that cannot renew "
+                    + "would still watch when another takes over");
+        }
+        long longestRetry = retry.toMillis() + (long) Math.ceil(retry.toMillis() * ELECTOR_JITTER);
+        if (renew.toMillis() <= longestRetry) {
+            return Optional.of(LEADER_RENEW_DEADLINE.envVar() + " (" + renew.toMillis() + " ms) must be longer than "
+                    + "2.2 x " + LEADER_RETRY_PERIOD.envVar() + " (" + longestRetry + " ms), the longest wait between "
+                    + "two tries, or the leader gives up the Lease between renewals");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -106,7 +180,7 @@ public final class IngestSettings {
         return Optional.of(POLICIES.envVar() + " (" + POLICIES.flag() + "): not set; " + INLINE_VERIFY.envVar() + "="
                 + INLINE_VERIFY.type().render(inline) + " has the webhook verify "
                 + (inline == InlineVerify.ALL ? "GKMCaches and ClusterGKMCaches" : "ClusterGKMCaches")
-                + " with these Kyverno policies: give their folder (e.g. deploy/kyverno/policies), or set "
+                + " with these Kyverno policies: give a file or folder of ClusterPolicy YAML (e.g. /etc/gkm/policies in deploy), or set "
                 + INLINE_VERIFY.envVar() + "=off to deny every ClusterGKMCache as GKM does");
     }
 

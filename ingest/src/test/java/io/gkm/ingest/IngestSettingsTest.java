@@ -8,8 +8,10 @@ import io.gkm.core.config.GkmConfig;
 import io.gkm.core.config.Setting;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.ingest.admission.KyvernoVerification;
+import io.gkm.ingest.watch.LeaderElectedWatches;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class IngestSettingsTest {
@@ -59,6 +61,55 @@ class IngestSettingsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("GKM_AUDIT_TIMEOUT")
                 .hasMessageContaining("GKM_AUDIT_REQUIRED");
+    }
+
+    @Test
+    void theWatchesLeaseIsGkmIngestWatchInThePodsNamespaceElseDefault() {
+        GkmConfig config = load(Map.of());
+
+        LeaderElectedWatches.Election inPod = IngestSettings.election(config, "gkm-ingest-7d9f-x2", Optional.of("gkm-system"));
+        LeaderElectedWatches.Election outside = IngestSettings.election(config, "laptop", Optional.empty());
+
+        assertThat(config.get(IngestSettings.LEADER_ELECTION)).isTrue();
+        assertThat(inPod).isEqualTo(new LeaderElectedWatches.Election("gkm-ingest-watch", "gkm-system", "gkm-ingest-7d9f-x2",
+                Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)));
+        assertThat(outside.namespace()).isEqualTo("default");
+    }
+
+    @Test
+    void aConfiguredLeaseNamespaceWinsOverThePods() {
+        GkmConfig config = load(Map.of("GKM_LEADER_LEASE_NAMESPACE", "elsewhere", "GKM_LEADER_LEASE_NAME", "watch-lock"));
+
+        LeaderElectedWatches.Election election = IngestSettings.election(config, "a", Optional.of("gkm-system"));
+
+        assertThat(election.lease()).isEqualTo("elsewhere/watch-lock");
+    }
+
+    @Test
+    void aLeaseThatOutlivesNoRenewDeadlineIsRefusedNamingBothSettings() {
+        GkmConfig config = load(Map.of("GKM_LEADER_LEASE_DURATION", "10s", "GKM_LEADER_RENEW_DEADLINE", "10s"));
+
+        assertThat(IngestSettings.leaderTimingProblem(config)).hasValueSatisfying(p -> assertThat(p)
+                .startsWith("GKM_LEADER_LEASE_DURATION (10000 ms) must be longer than GKM_LEADER_RENEW_DEADLINE (10000 ms)"));
+        assertThatThrownBy(() -> IngestSettings.election(config, "a", Optional.empty()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GKM_LEADER_LEASE_DURATION");
+    }
+
+    @Test
+    void aRenewDeadlineWithinTwoJitteredRetriesIsRefused() {
+        GkmConfig tooShort = load(Map.of("GKM_LEADER_RENEW_DEADLINE", "4400ms"));
+        GkmConfig justLongEnough = load(Map.of("GKM_LEADER_RENEW_DEADLINE", "4401ms"));
+
+        assertThat(IngestSettings.leaderTimingProblem(tooShort)).hasValueSatisfying(p -> assertThat(p)
+                .startsWith("GKM_LEADER_RENEW_DEADLINE (4400 ms) must be longer than 2.2 x GKM_LEADER_RETRY_PERIOD (4400 ms)"));
+        assertThat(IngestSettings.leaderTimingProblem(justLongEnough)).isEmpty();
+    }
+
+    @Test
+    void timingsDoNotMatterWithoutLeaderElection() {
+        GkmConfig config = load(Map.of("GKM_LEADER_ELECTION", "false", "GKM_LEADER_LEASE_DURATION", "1s"));
+
+        assertThat(IngestSettings.leaderTimingProblem(config)).isEmpty();
     }
 
     @Test

@@ -26,6 +26,8 @@ public final class KubernetesAccess {
     /** Set by the kubelet in every pod: the in-cluster API server. */
     static final String IN_CLUSTER_HOST = "KUBERNETES_SERVICE_HOST";
     static final String KUBECONFIG = "KUBECONFIG";
+    /** Mounted in every pod with a service account: the pod's namespace. */
+    public static final String POD_NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
     /**
      * A configured API server.
@@ -66,6 +68,16 @@ public final class KubernetesAccess {
             return Optional.of(new Target(Config.autoConfigure(null), "in-cluster service account"));
         }
         return Optional.empty();
+    }
+
+    /** The namespace in {@code namespaceFile} ({@link #POD_NAMESPACE_FILE} in a pod); empty outside a pod. */
+    public static Optional<String> podNamespace(Path namespaceFile) {
+        try {
+            String namespace = Files.readString(namespaceFile).strip();
+            return namespace.isEmpty() ? Optional.empty() : Optional.of(namespace);
+        } catch (IOException e) { // no such file: not in a pod, or no service account token mounted
+            return Optional.empty();
+        }
     }
 
     /** Why {@link #configured} found nothing, and what to set. */
@@ -111,7 +123,7 @@ public final class KubernetesAccess {
         return switch (e.getCode()) {
             case -1, 0 -> api + " is unreachable (waited at most " + timeout.toMillis() + " ms): " + rootCause(e);
             case 401, 403 -> api + " refused to list ClusterGKMCaches (HTTP " + e.getCode()
-                    + "): give this identity get, list and watch on gkmcaches and clustergkmcaches of gkm.io";
+                    + "): give this identity " + KubernetesPermissions.describe(KubernetesPermissions.INGEST);
             case 404 -> api + " serves no ClusterGKMCache: install GKM's CRDs";
             default -> api + " answered HTTP " + e.getCode() + ": " + e.getMessage();
         };

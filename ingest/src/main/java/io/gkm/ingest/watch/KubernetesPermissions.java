@@ -1,21 +1,27 @@
 package io.gkm.ingest.watch;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.gkm.ingest.model.ClusterGKMCache;
 import io.gkm.ingest.model.GKMCache;
 import io.gkm.ingest.model.GkmApi;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * The Kubernetes API calls ingest makes, as RBAC rules: the ClusterRole in {@code deploy/} grants
- * exactly these and nothing else (deploy's tests compare the two, and record the calls the code
- * really makes against an API server). Change this list in the same change as the calls.
+ * The Kubernetes API calls ingest makes, as RBAC rules: deploy grants exactly these and nothing
+ * else (deploy's tests compare the two, and record the calls the code really makes against an API
+ * server). Change these lists in the same change as the calls.
  *
  * <ul>
  *   <li>{@link CacheWatch}: fabric8 informers on GKMCache (every namespace, or one informer per
  *       namespace of {@code GKM_WATCH_NAMESPACES}) and on ClusterGKMCache: list, then watch;
- *   <li>{@link KubernetesAccess#unanswered}: lists one ClusterGKMCache to probe the API server.
+ *   <li>{@link KubernetesAccess#unanswered}: lists one ClusterGKMCache to probe the API server;
+ *   <li>{@link LeaderElectedWatches}: fabric8's leader elector reads the Lease, creates it when it
+ *       is missing, and updates it to take, renew and give it up; in ingest's own namespace only.
  * </ul>
  *
  * <p>The webhook needs no Kubernetes permission: the API server calls it.
@@ -39,8 +45,37 @@ public final class KubernetesPermissions {
         }
     }
 
-    /** Every rule ingest's ServiceAccount needs, cluster-wide (ClusterGKMCache is cluster-scoped). */
+    /** What ingest's ServiceAccount needs cluster-wide, a ClusterRole (ClusterGKMCache is cluster-scoped). */
     public static final List<Rule> INGEST = List.of(
             new Rule(GkmApi.GROUP, HasMetadata.getPlural(GKMCache.class), List.of("list", "watch")),
             new Rule(GkmApi.GROUP, HasMetadata.getPlural(ClusterGKMCache.class), List.of("list", "watch")));
+
+    /** What ingest's ServiceAccount needs in the namespace of its Lease (its own), a Role there. */
+    public static final List<Rule> INGEST_LEASE = List.of(
+            new Rule(HasMetadata.getGroup(Lease.class), HasMetadata.getPlural(Lease.class),
+                    List.of("get", "create", "update")));
+
+    /**
+     * The rules in words, for a message that asks for them: rules of one group with the same verbs
+     * share a clause, e.g. {@code list and watch on gkmcaches and clustergkmcaches of gkm.io}.
+     */
+    public static String describe(List<Rule> rules) {
+        Map<List<String>, List<String>> resourcesByGroupAndVerbs = new LinkedHashMap<>();
+        for (Rule r : rules) {
+            resourcesByGroupAndVerbs.computeIfAbsent(List.of(r.apiGroup(), String.join(",", r.verbs())),
+                    k -> new ArrayList<>()).add(r.resource());
+        }
+        List<String> clauses = new ArrayList<>();
+        resourcesByGroupAndVerbs.forEach((groupAndVerbs, resources) -> {
+            String group = groupAndVerbs.get(0);
+            clauses.add(and(List.of(groupAndVerbs.get(1).split(","))) + " on " + and(resources)
+                    + (group.isEmpty() ? " of the core API group" : " of " + group));
+        });
+        return String.join("; ", clauses);
+    }
+
+    private static String and(List<String> words) {
+        int last = words.size() - 1;
+        return last == 0 ? words.get(0) : String.join(", ", words.subList(0, last)) + " and " + words.get(last);
+    }
 }

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * "no lost deletes": fence any older publisher of this cluster ({@code initTransactions}), then
  * read the watch state it left, then list the cluster and compare.
  */
-public final class ResourceWatches implements AutoCloseable {
+public final class ResourceWatches implements Watches {
     private final CacheWatch watch;
     private final ResourcePublisher publisher;
 
@@ -44,6 +44,9 @@ public final class ResourceWatches implements AutoCloseable {
         try (Admin admin = kafka.admin("gkm-ingest-watch-admin")) {
             new TopicAdmin(admin).create(List.of(WatchStateTopic.spec(topics)));
         }
+        // One transactional id per cluster, not per instance: this initTransactions fences whoever published
+        // before, so an ingest that lost the Lease without noticing yet (paused, cut off from the API server)
+        // can no longer commit a watch event. That is the zombie protection under leader election.
         KafkaProducer<String, byte[]> producer = kafka.transactionalProducer(
                 "gkm-ingest-watch-" + settings.scope().cluster(), (int) settings.transactionTimeout().toMillis());
         ResourcePublisher publisher;
@@ -76,7 +79,7 @@ public final class ResourceWatches implements AutoCloseable {
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Why publishing stopped on its own (fenced, not authorised), if it did. */
+    @Override
     public Optional<StageFailedException> failure() {
         return publisher.failure();
     }

@@ -49,4 +49,13 @@ class KubernetesAccessIT {
         assertThat(KubernetesAccess.unanswered(target, Duration.ofSeconds(3)))
                 .hasValueSatisfying(r -> assertThat(r).endsWith("serves no ClusterGKMCache: install GKM's CRDs"));
     }
+    @Test
+    void anApiServerThatRefusesSaysWhichVerbsIngestNeeds() {
+        server.expect().get().withPath("/apis/gkm.io/v1alpha1/clustergkmcaches?limit=1").andReturn(403, "").always();
+        KubernetesAccess.Target target = new KubernetesAccess.Target(client.getConfiguration(), "test");
+
+        assertThat(KubernetesAccess.unanswered(target, Duration.ofSeconds(3))).hasValueSatisfying(r -> assertThat(r)
+                .endsWith("refused to list ClusterGKMCaches (HTTP 403): give this identity list and watch on gkmcaches "
+                        + "and clustergkmcaches of gkm.io"));
+    }
 }

@@ -84,4 +84,11 @@ class KubernetesAccessTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("kubeconfig " + file + " is unusable: ");
     }
+    @Test
+    void thePodsNamespaceIsReadFromItsServiceAccountFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("namespace"), "gkm-system\n");
+
+        assertThat(KubernetesAccess.podNamespace(file)).contains("gkm-system");
+        assertThat(KubernetesAccess.podNamespace(dir.resolve("missing"))).isEmpty();
+    }
 }

@@ -24,6 +24,8 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -42,20 +44,24 @@ public final class KafkaCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaCluster.class);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+    /** The super user Kafka's test kit configures on a SASL_PLAINTEXT cluster. */
+    private static final String SUPER_USER = "plain-admin";
 
     private final KafkaClusterTestKit kit;
     private final int brokers;
+    private final boolean authorizer;
     private final String bootstrapServers;
     private final Duration startupTime;
     private final Admin admin;
     private final Admin sharedAdminView;
 
-    private KafkaCluster(KafkaClusterTestKit kit, int brokers, Duration startupTime) {
+    private KafkaCluster(KafkaClusterTestKit kit, int brokers, boolean authorizer, Duration startupTime) {
         this.kit = kit;
         this.brokers = brokers;
+        this.authorizer = authorizer;
         this.bootstrapServers = kit.bootstrapServers();
         this.startupTime = startupTime;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        this.admin = newAdmin(Map.of());
         this.sharedAdminView = unclosable(admin);
     }
 
@@ -74,20 +80,32 @@ public final class KafkaCluster {
         return props;
     }
 
-    /** Formats and starts a cluster; package-private: tests get clusters from the extension. */
-    static KafkaCluster start(int brokers) throws Exception {
+    /**
+     * Formats and starts a cluster, with {@code authorizer}: SASL/PLAIN for clients and Kafka's
+     * StandardAuthorizer (the test kit's settings for SASL_PLAINTEXT); package-private: tests get
+     * clusters from the extension.
+     */
+    static KafkaCluster start(int brokers, boolean authorizer) throws Exception {
         if (brokers < 1) {
             throw new IllegalArgumentException("brokers must be >= 1, was " + brokers);
         }
         long t0 = System.nanoTime();
-        TestKitNodes nodes = new TestKitNodes.Builder()
+        TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(brokers)
                 .setNumControllerNodes(1)
-                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                .build();
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
+                .setBootstrapMetadataVersion(MetadataVersion.latestProduction());
+        if (authorizer) {
+            nodesBuilder.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
+        }
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodesBuilder.build()).setDeleteOnClose(true);
         brokerConfigs(brokers).forEach(builder::setConfigProp);
+        if (authorizer) {
+            builder.setConfigProp("listener.name.external.plain.sasl.server.callback.handler.class",
+                    AnyUserPlainLogin.class.getName());
+            // The controller listener stays PLAINTEXT inside this JVM; the brokers reach it as ANONYMOUS.
+            builder.setConfigProp("super.users", "User:" + SUPER_USER + ";User:ANONYMOUS");
+        }
         KafkaClusterTestKit kit = builder.build();
         try {
             kit.format();
@@ -102,9 +120,9 @@ public final class KafkaCluster {
             throw e;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        KafkaCluster cluster = new KafkaCluster(kit, brokers, took);
-        LOG.info("Kafka cluster with {} broker(s) ready at {} in {} ms", brokers, cluster.bootstrapServers,
-                took.toMillis());
+        KafkaCluster cluster = new KafkaCluster(kit, brokers, authorizer, took);
+        LOG.info("Kafka cluster with {} broker(s){} ready at {} in {} ms", brokers, authorizer ? " and ACLs" : "",
+                cluster.bootstrapServers, took.toMillis());
         return cluster;
     }
 
@@ -140,12 +158,37 @@ public final class KafkaCluster {
         return sharedAdminView;
     }
 
-    /** A new Admin client on this cluster; the caller closes it. */
+    /** A new Admin client on this cluster (a super user's on a cluster with ACLs); the caller closes it. */
     public Admin newAdmin(Map<String, Object> overrides) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = superUserProps();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.putAll(overrides);
         return Admin.create(props);
+    }
+
+    /** Whether this cluster checks ACLs ({@code @WithKafka(authorizer = true)}). */
+    public boolean authorizer() {
+        return authorizer;
+    }
+
+    /**
+     * Client properties (security protocol, SASL mechanism and login, no bootstrap servers) that log
+     * in as {@code user} on a cluster with ACLs, for GKM_KAFKA_* or a client's own properties. The
+     * user may do nothing until an ACL allows it.
+     */
+    public Map<String, String> clientProperties(String user) {
+        if (!authorizer) {
+            throw new IllegalStateException("a cluster without ACLs has no users; use @WithKafka(authorizer = true)");
+        }
+        return Map.of(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name,
+                SaslConfigs.SASL_MECHANISM, "PLAIN",
+                SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + user + "\" password=\"" + AnyUserPlainLogin.password(user) + "\";");
+    }
+
+    /** The super user's login on a cluster with ACLs, else nothing; a new mutable map. */
+    private Map<String, Object> superUserProps() {
+        return authorizer ? new HashMap<>(clientProperties(SUPER_USER)) : new HashMap<>();
     }
 
     /**
@@ -266,11 +309,11 @@ public final class KafkaCluster {
     }
 
     /**
-     * Producer properties: bootstrap servers, byte[] key and value serializers, {@code acks=all},
+     * Producer properties (a super user's on a cluster with ACLs): bootstrap servers, byte[] key and value serializers, {@code acks=all},
      * idempotence on. A new mutable map on every call.
      */
     public Map<String, Object> producerProps() {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = superUserProps();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -287,12 +330,12 @@ public final class KafkaCluster {
     }
 
     /**
-     * Consumer properties: bootstrap servers, {@code group.id}, byte[] key and value deserializers,
+     * Consumer properties (a super user's on a cluster with ACLs): bootstrap servers, {@code group.id}, byte[] key and value deserializers,
      * {@code auto.offset.reset=earliest}, {@code enable.auto.commit=false}; isolation level is
      * Kafka's default (read_uncommitted). A new mutable map on every call.
      */
     public Map<String, Object> consumerProps(String group) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = superUserProps();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -311,7 +354,8 @@ public final class KafkaCluster {
 
     @Override
     public String toString() {
-        return "KafkaCluster[brokers=" + brokers + ", bootstrapServers=" + bootstrapServers + "]";
+        return "KafkaCluster[brokers=" + brokers + (authorizer ? ", authorizer" : "") + ", bootstrapServers="
+                + bootstrapServers + "]";
     }
 
     /** A view of {@code delegate} whose close methods do nothing (the cluster owns it). */

@@ -25,41 +25,48 @@ public final class KafkaClusterExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        int brokers = brokerCount(parameterContext, extensionContext);
+        Optional<WithKafka> annotation = nearestAnnotation(parameterContext, extensionContext);
+        int brokers = annotation.map(WithKafka::brokers).orElse(1);
         if (brokers < 1) {
             throw new ParameterResolutionException("@WithKafka(brokers = " + brokers + "): need at least 1 broker");
         }
-        return cluster(extensionContext, brokers);
+        return cluster(extensionContext, brokers, annotation.map(WithKafka::authorizer).orElse(false));
     }
 
-    /** The shared cluster with {@code brokers} brokers, started on first use. */
+    /** The shared cluster with {@code brokers} brokers and no ACLs, started on first use. */
     public static KafkaCluster cluster(ExtensionContext context, int brokers) {
+        return cluster(context, brokers, false);
+    }
+
+    /** The shared cluster with {@code brokers} brokers, with or without ACLs, started on first use. */
+    public static KafkaCluster cluster(ExtensionContext context, int brokers, boolean authorizer) {
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
-        ClusterResource resource = store.getOrComputeIfAbsent("kafka-" + brokers + "-brokers",
-                key -> ClusterResource.start(brokers), ClusterResource.class);
+        ClusterResource resource = store.getOrComputeIfAbsent("kafka-" + brokers + "-brokers" + (authorizer ? "-acls" : ""),
+                key -> ClusterResource.start(brokers, authorizer), ClusterResource.class);
         return resource.cluster;
     }
 
-    static int brokerCount(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    /** Parameter, then the declaring method, then the test method, classes and enclosing classes. */
+    static Optional<WithKafka> nearestAnnotation(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Optional<WithKafka> onParameter = parameterContext.findAnnotation(WithKafka.class);
         if (onParameter.isPresent()) {
-            return onParameter.get().brokers();
+            return onParameter;
         }
         Optional<WithKafka> onExecutable =
                 AnnotationSupport.findAnnotation(parameterContext.getDeclaringExecutable(), WithKafka.class);
         if (onExecutable.isPresent()) {
-            return onExecutable.get().brokers();
+            return onExecutable;
         }
         for (ExtensionContext c = extensionContext; c != null; c = c.getParent().orElse(null)) {
             Optional<AnnotatedElement> element = c.getElement();
             if (element.isPresent()) {
                 Optional<WithKafka> found = AnnotationSupport.findAnnotation(element.get(), WithKafka.class);
                 if (found.isPresent()) {
-                    return found.get().brokers();
+                    return found;
                 }
             }
         }
-        return 1;
+        return Optional.empty();
     }
 
     /** Root-store value: closes the cluster at the end of the test plan. */
@@ -70,9 +77,9 @@ public final class KafkaClusterExtension implements ParameterResolver {
             this.cluster = cluster;
         }
 
-        static ClusterResource start(int brokers) {
+        static ClusterResource start(int brokers, boolean authorizer) {
             try {
-                return new ClusterResource(KafkaCluster.start(brokers));
+                return new ClusterResource(KafkaCluster.start(brokers, authorizer));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted starting a " + brokers + "-broker Kafka cluster", e);

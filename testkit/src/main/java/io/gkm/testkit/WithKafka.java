@@ -35,4 +35,13 @@ public @interface WithKafka {
 
     /** Number of brokers (combined broker+controller node 0, one controller). 1 by default. */
     int brokers() default 1;
+
+    /**
+     * A cluster that checks ACLs as Strimzi's {@code authorization: simple} does (Kafka's
+     * StandardAuthorizer, nothing allowed without an ACL) and authenticates clients with
+     * SASL/PLAIN: {@link KafkaCluster#clientProperties(String)} logs in as any user, who may do
+     * nothing until an ACL allows it; the cluster's own clients and props are a super user's.
+     * Shared per broker count like the clusters without it.
+     */
+    boolean authorizer() default false;
 }

@@ -24,13 +24,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *       and the stage goes on.</li>
  *   <li>A {@link RetriableStageException} or an abortable Kafka error aborts the transaction,
  *       rewinds the batch's partitions and retries after a growing backoff.</li>
- *   <li>A fatal Kafka error (fenced, not authorised) ends {@link #run()}; {@link #failure()}
- *       then holds a {@link StageFailedException} that says what to do.</li>
+ *   <li>A fatal Kafka error (fenced, not authorised), even wrapped in another Kafka error or
+ *       reported to a send's callback, ends {@link #run()}; {@link #failure()} then holds a
+ *       {@link StageFailedException} that says what to do.</li>
  * </ul>
  */
 public final class StageLoop implements Runnable, AutoCloseable {
@@ -107,19 +101,17 @@ public final class StageLoop implements Runnable, AutoCloseable {
             producer = startProducer();
             consumer.subscribe(spec.inputs());
             loop(consumer);
-        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
-            fail(new StageFailedException("stage " + spec.name() + " was fenced: another instance with id '"
-                    + spec.instance() + "' is running; give each instance its own GKM_INSTANCE", e));
-        } catch (AuthorizationException | AuthenticationException e) {
-            fail(new StageFailedException("stage " + spec.name() + " is not allowed to use Kafka: "
-                    + e.getMessage() + " (check the KafkaUser ACLs and GKM_KAFKA_* credentials)", e));
-        } catch (OutOfOrderSequenceException | UnsupportedVersionException e) {
-            fail(new StageFailedException("stage " + spec.name() + " stopped on a fatal Kafka error: " + e, e));
+        } catch (StageFailedException e) {
+            fail(e);
         } catch (RuntimeException e) {
-            fail(new StageFailedException("stage " + spec.name() + " stopped: " + e, e));
+            // initTransactions, poll or an abort may report a fatal error too, wrapped or not.
+            fail(FatalKafkaErrors.find(spec, topicPrefix, e, null)
+                    .orElseGet(() -> new StageFailedException("stage " + spec.name() + " stopped: " + e, e)));
         } finally {
             if (producer != null) {
-                producer.close();
+                // A failed stage's producer may never finish its open transaction (one refused a write
+                // keeps trying to abort it): the broker or the next instance's initTransactions aborts it.
+                producer.close(failure.get() == null ? timing.transactionTimeout() : Duration.ZERO);
             }
             finished.countDown();
         }
@@ -151,12 +143,14 @@ public final class StageLoop implements Runnable, AutoCloseable {
             if (batch.isEmpty()) {
                 continue;
             }
+            AtomicReference<Exception> sendError = new AtomicReference<>();
             try {
-                commitBatch(consumer, batch);
+                commitBatch(consumer, batch, sendError);
                 backoff = timing.retryBackoff();
             } catch (RetriableStageException | KafkaException e) {
-                if (isFatal(e)) {
-                    throw (KafkaException) e;
+                Optional<StageFailedException> fatal = FatalKafkaErrors.find(spec, topicPrefix, e, sendError.get());
+                if (fatal.isPresent()) {
+                    throw fatal.get();
                 }
                 abortAndRewind(consumer, batch, e);
                 if (pause(backoff)) {
@@ -167,14 +161,9 @@ public final class StageLoop implements Runnable, AutoCloseable {
         }
     }
 
-    private static boolean isFatal(RuntimeException e) {
-        return e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException
-                || e instanceof FencedInstanceIdException || e instanceof AuthorizationException
-                || e instanceof AuthenticationException || e instanceof OutOfOrderSequenceException
-                || e instanceof UnsupportedVersionException;
-    }
-
-    private void commitBatch(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> batch) {
+    /** Writes a batch's effects and offsets in one transaction; the first failed send's error goes to {@code sendError}. */
+    private void commitBatch(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> batch,
+                             AtomicReference<Exception> sendError) {
         producer.beginTransaction();
         int out = 0;
         int audits = 0;
@@ -182,7 +171,11 @@ public final class StageLoop implements Runnable, AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             Effects effects = effectsOf(record);
             for (ProducerRecord<String, byte[]> r : effects.records) {
-                producer.send(r);
+                producer.send(r, (metadata, error) -> {
+                    if (error != null) {
+                        sendError.compareAndSet(null, error);
+                    }
+                });
             }
             out += effects.outputs;
             audits += effects.audits;

@@ -62,13 +62,18 @@ final class TestStage {
 
     static StageLoop loop(String bootstrap, String prefix, String instance, String input, String output,
                           StageHandler handler, MeterRegistry registry, int maxPollRecords) {
+        return loop(new KafkaClientFactory(bootstrap, Map.of()), prefix, instance, input, handler, registry, maxPollRecords);
+    }
+
+    /** The stage with its own Kafka clients (another user's login, say). */
+    static StageLoop loop(KafkaClientFactory clients, String prefix, String instance, String input,
+                          StageHandler handler, MeterRegistry registry, int maxPollRecords) {
         Topics topics = new Topics(prefix, 3, (short) 1);
         StageSpec spec = new StageSpec(NAME, "c1", instance, List.of(input));
         Emitter emitter = new Emitter(NAME, "c1", instance, topics, EventCodec.INSTANCE, Clock.systemUTC());
         StageLoop.Timing timing = new StageLoop.Timing(Duration.ofMillis(100), maxPollRecords,
                 Duration.ofSeconds(30), Duration.ofMillis(100));
-        return new StageLoop(spec, timing, new KafkaClientFactory(bootstrap, Map.of()), prefix,
-                EventCodec.INSTANCE, emitter, handler, registry);
+        return new StageLoop(spec, timing, clients, prefix, EventCodec.INSTANCE, emitter, handler, registry);
     }
 
     static StageHandler handler(String output) {

@@ -64,6 +64,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -238,27 +239,31 @@ class RenderedOverlaysIT {
 
     @ParameterizedTest
     @EnumSource(Overlay.class)
-    void ingestsServiceAccountMayDoExactlyWhatItsCodeCalls(Overlay overlay) {
+    void ingestsServiceAccountMayDoExactlyWhatItsCodeCallsClusterWideAndOnLeasesOfItsNamespace(Overlay overlay) {
         List<HasMetadata> objects = overlay.objects();
-        String account = ingest(objects).getSpec().getTemplate().getSpec().getServiceAccountName();
-        Set<String> granted = new TreeSet<>();
+        Deployment ingest = ingest(objects);
+        String account = ingest.getSpec().getTemplate().getSpec().getServiceAccountName();
+        Set<String> clusterWide = new TreeSet<>();
         for (ClusterRoleBinding b : Manifests.ofType(objects, ClusterRoleBinding.class)) {
             if (bindsServiceAccount(b.getSubjects(), account)) {
-                granted.addAll(triples(rulesOf(objects, b.getRoleRef())));
+                clusterWide.addAll(triples(rulesOf(objects, b.getRoleRef())));
             }
         }
+        Map<String, Set<String>> byNamespace = new TreeMap<>();
         for (RoleBinding b : Manifests.ofType(objects, RoleBinding.class)) {
             if (bindsServiceAccount(b.getSubjects(), account)) {
-                granted.addAll(triples(rulesOf(objects, b.getRoleRef())));
+                byNamespace.computeIfAbsent(b.getMetadata().getNamespace(), ns -> new TreeSet<>())
+                        .addAll(triples(rulesOf(objects, b.getRoleRef())));
             }
         }
-        Set<String> needed = new TreeSet<>();
-        for (KubernetesPermissions.Rule r : KubernetesPermissions.INGEST) {
-            r.verbs().forEach(v -> needed.add(r.apiGroup() + "/" + r.resource() + ":" + v));
-        }
+        GkmConfig config = load(resolvedEnv(objects, ingest));
+        // In the pod, the Lease's namespace is the pod's own (its service account's namespace file).
+        String leaseNamespace = IngestSettings.election(config, "gkm-ingest-pod", Optional.of(NAMESPACE)).namespace();
 
         assertThat(account).isEqualTo("gkm-ingest");
-        assertThat(granted).isEqualTo(needed);
+        assertThat(clusterWide).isEqualTo(IngestApiCallsIT.triples(KubernetesPermissions.INGEST));
+        assertThat(config.get(IngestSettings.LEADER_ELECTION)).as("two replicas elect one watch publisher").isTrue();
+        assertThat(byNamespace).isEqualTo(Map.of(leaseNamespace, IngestApiCallsIT.triples(KubernetesPermissions.INGEST_LEASE)));
     }
 
     // --- webhooks -----------------------------------------------------------------------------

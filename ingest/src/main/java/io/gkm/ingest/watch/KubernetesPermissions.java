@@ -21,7 +21,9 @@ import java.util.Objects;
  *       namespace of {@code GKM_WATCH_NAMESPACES}) and on ClusterGKMCache: list, then watch;
  *   <li>{@link KubernetesAccess#unanswered}: lists one ClusterGKMCache to probe the API server;
  *   <li>{@link LeaderElectedWatches}: fabric8's leader elector reads the Lease, creates it when it
- *       is missing, and updates it to take, renew and give it up; in ingest's own namespace only.
+ *       is missing, and patches it (a merge patch holding the resourceVersion read, so two replicas
+ *       cannot both take it) to take, renew and give it up; in ingest's own namespace only. Patch,
+ *       not update as with client-go: fabric8 8's {@code ResourceLock.update} sends a PATCH.
  * </ul>
  *
  * <p>The webhook needs no Kubernetes permission: the API server calls it.
@@ -53,7 +55,7 @@ public final class KubernetesPermissions {
     /** What ingest's ServiceAccount needs in the namespace of its Lease (its own), a Role there. */
     public static final List<Rule> INGEST_LEASE = List.of(
             new Rule(HasMetadata.getGroup(Lease.class), HasMetadata.getPlural(Lease.class),
-                    List.of("get", "create", "update")));
+                    List.of("get", "create", "patch")));
 
     /**
      * The rules in words, for a message that asks for them: rules of one group with the same verbs

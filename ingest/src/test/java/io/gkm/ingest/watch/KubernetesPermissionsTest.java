@@ -15,7 +15,7 @@ class KubernetesPermissionsTest {
     @Test
     void theLeaseRuleNamesItsThreeVerbsAndGroup() {
         assertThat(KubernetesPermissions.describe(KubernetesPermissions.INGEST_LEASE))
-                .isEqualTo("get, create and update on leases of coordination.k8s.io");
+                .isEqualTo("get, create and patch on leases of coordination.k8s.io");
     }
 
     @Test

@@ -41,7 +41,7 @@ public final class Gkm implements Runnable {
                 commandLine.getErr().println(e.getMessage());
                 return 2;
             }
-            commandLine.getErr().println("gkm " + commandLine.getCommandName() + ": " + e.getMessage());
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return 1;
         });
         return cl;

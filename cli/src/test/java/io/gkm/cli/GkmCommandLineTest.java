@@ -85,6 +85,42 @@ class GkmCommandLineTest {
     }
 
     @Test
+    void verifyHelpDoesNotOfferKafkaPropertiesButTheKafkaCommandsDo() {
+        assertThat(run(Map.of(), "verify", "--help").out()).contains("--policies").doesNotContain("--kafka-property");
+        assertThat(run(Map.of(), "bench", "verify", "--help").out()).contains("--registry").doesNotContain("--kafka-property");
+        for (String[] kafkaCommand : new String[][] {{"dev"}, {"ingest"}, {"topics"}, {"config"}, {"bench", "webhook"}}) {
+            assertThat(run(Map.of(), append(kafkaCommand, "--help")).out()).as(String.join(" ", kafkaCommand))
+                    .contains("--kafka-property");
+        }
+    }
+
+    @Test
+    void aKafkaPropertyFlagReachesTheConfigurationAndOtherCommandsRefuseIt() {
+        Run config = run(Map.of(), "config", "--kafka-property", "security.protocol=SSL");
+        assertThat(config.exitCode()).isZero();
+        assertThat(config.out()).containsPattern("kafka: security.protocol\\s+SSL");
+
+        Run verify = run(Map.of(), "verify", "--kafka-property", "security.protocol=SSL", "--policies", "policies",
+                "example.org/x:1");
+        assertThat(verify.exitCode()).isEqualTo(2);
+        assertThat(verify.err()).contains("Unknown option: '--kafka-property'");
+    }
+
+    @Test
+    void aFailingNestedCommandIsNamedByItsWholePath() {
+        Run r = run(Map.of(), "bench", "verify", "--registry", "no such registry", "--runs", "1", "--warmup", "0");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("gkm bench verify: ");
+    }
+
+    private static String[] append(String[] args, String last) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = last;
+        return all;
+    }
+
+    @Test
     void markdownTableIsTheOneGeneratedFromTheDeclarations() {
         Run r = run(Map.of(), "config", "--markdown");
         assertThat(r.out()).isEqualTo(Settings.markdownTable(ConfigCommand.everySetting()));

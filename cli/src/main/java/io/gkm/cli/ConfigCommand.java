@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,6 +18,9 @@ import picocli.CommandLine.Option;
         description = {"Shows every GKM_* setting with the value it has now (flags, then env, then default),",
                 "or, with --markdown, the README's configuration table. Exits 2 when a value is invalid."})
 final class ConfigCommand extends ConfiguredCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    KafkaPropertyOption kafkaProperty;
+
     @Option(names = "--markdown", description = "Print the configuration table of the README.")
     boolean markdown;
 

@@ -19,11 +19,6 @@ abstract class ConfiguredCommand {
     @CommandLine.Spec
     CommandSpec spec;
 
-    @CommandLine.Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "Kafka client property for every client (repeatable), e.g. security.protocol=SSL. "
-                    + "Same as env GKM_KAFKA_<KEY>.")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
     /** The process environment; replaced in tests. */
     Map<String, String> env = System.getenv();
 
@@ -69,7 +64,12 @@ abstract class ConfiguredCommand {
 
     /** Loads and validates the configuration; every problem is reported at once. */
     GkmConfig config() {
-        return GkmConfig.load(settings(), env, givenFlags(), kafkaProperties,
+        return GkmConfig.load(settings(), env, givenFlags(), kafkaProperties(),
                 KafkaClientFactory.clientPropertyNames());
+    }
+
+    /** The {@code --kafka-property} values, for a command with {@link KafkaPropertyOption}. */
+    Map<String, String> kafkaProperties() {
+        return KafkaPropertyOption.of(spec);
     }
 }

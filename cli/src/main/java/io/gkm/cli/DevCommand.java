@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
                 "under <dev.data.dir>/tls unless GKM_WEBHOOK_TLS_CERT/KEY name one), the watches when a",
                 "Kubernetes cluster answers, and every other stage that is built. Ctrl-C (or SIGTERM) stops it."})
 final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin KafkaPropertyOption kafkaProperty;
     /** Stages of DESIGN.md that do not run as stages yet; each leaves this list when it runs here. */
     static final List<String> NOT_RUNNING = List.of("verifier", "dispatcher", "node-consumer", "audit");
 

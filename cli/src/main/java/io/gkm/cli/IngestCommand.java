@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
                 "(gkm topics create). The webhook verifies ClusterGKMCaches itself with the Kyverno policies of",
                 "GKM_POLICIES (GKM_INLINE_VERIFY). SIGTERM or Ctrl-C stops it cleanly. Exits 2 on bad configuration."})
 final class IngestCommand extends ConfiguredCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin KafkaPropertyOption kafkaProperty;
     /** Every setting ingest reads: the shared ones, the webhook's and watches', the registry's, the verifier's trust. */
     static final List<Setting<?>> SETTINGS = Stream.of(Settings.all(), IngestSettings.all(), RegistrySettings.all(),
             VerifierSettings.all()).flatMap(List::stream).toList();

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,6 +20,9 @@ import picocli.CommandLine.Parameters;
         description = {"Creates or describes the pipeline topics (prefix, partitions, retention, compaction).",
                 "Per-node job topics are created by the dispatcher when it first sees a node."})
 final class TopicsCommand extends ConfiguredCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    KafkaPropertyOption kafkaProperty;
+
     enum Action { create, describe }
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "create or describe")

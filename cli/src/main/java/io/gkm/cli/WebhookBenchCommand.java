@@ -45,6 +45,9 @@ import picocli.CommandLine.Option;
                         + "0.8 x the bare", "endpoint's throughput; webhook p99 <= 5 ms at the fixed rate.",
                 "Topics get the prefix gkm-bench. unless --topic-prefix says otherwise."})
 final class WebhookBenchCommand extends ConfiguredCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    KafkaPropertyOption kafkaProperty;
+
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "32",
             description = "Requests in flight in the closed-loop phases (default: ${DEFAULT-VALUE}).")
     int concurrency;
@@ -140,7 +143,7 @@ final class WebhookBenchCommand extends ConfiguredCommand implements Callable<In
         flags.put(Settings.TOPIC_PREFIX.name(), "gkm-bench.");
         flags.putAll(givenFlags());
         flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS.name(), kafka);
-        return GkmConfig.load(settings(), env, flags, kafkaProperties, KafkaClientFactory.clientPropertyNames());
+        return GkmConfig.load(settings(), env, flags, kafkaProperties(), KafkaClientFactory.clientPropertyNames());
     }
 
     private static double total(PrometheusMeterRegistry registry, String counter) {

@@ -51,9 +51,11 @@ import picocli.CommandLine.Parameters;
             "2:ERROR: bad arguments or configuration, unreachable registry, no trust root"},
         footerHeading = "%nExamples:%n",
         footer = {
+            "  # GKM's policies: deploy/kyverno/policies names them by URL, so render them first",
+            "  kubectl kustomize deploy/kyverno/policies > policies.yaml",
             "  gkm verify quay.io/gkm/cache-examples:vector-add-cache-rocm \\",
             "      --label gkm.io/signature-format=cosign-v2 \\",
-            "      --policies deploy/kyverno/policies --trusted-root trusted_root.json",
+            "      --policies policies.yaml --trusted-root trusted_root.json",
             "  gkm verify 127.0.0.1:5000/gkm/cache:rocm --kind ClusterGKMCache \\",
             "      --policies policies/ --output json"})
 final class VerifyCommand extends ConfiguredCommand implements Callable<Integer> {

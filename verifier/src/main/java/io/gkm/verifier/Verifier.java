@@ -32,8 +32,10 @@ import java.util.Set;
  * image verification rules, independently of Kyverno: the entry point of this module.
  *
  * <pre>{@code
+ * // A folder of ClusterPolicy YAML files (deploy/kyverno/policies only names GKM's by URL,
+ * // which PolicyLoader refuses: render it with kubectl kustomize first).
  * Verifier verifier = Verifier.builder()
- *         .policies(PolicyLoader.load(Path.of("deploy/kyverno/policies")))
+ *         .policies(PolicyLoader.load(Path.of("policies")))
  *         .trustRoot(TrustRootSource.file(Path.of("trusted_root.json")))
  *         .registry(RegistryClient.builder().build())
  *         .build();

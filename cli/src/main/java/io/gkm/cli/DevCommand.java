@@ -77,7 +77,8 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
                         + "https://localhost:%d/healthz%n", ingest.webhookPort(), wiring.verification().enabled() ? "on"
                         : "off: tags resolved in the registry", tls.cert(), ingest.webhookPort());
                 out.printf("inline    %s%n", IngestCommand.inlineLine(config, wiring.verification()));
-                cluster.ifPresent(c -> out.printf("watches   %s%n", IngestCommand.watchLine(config, c)));
+                cluster.ifPresent(c -> out.printf("watches   %s%nleader    %s%n", IngestCommand.watchLine(config, c),
+                        IngestCommand.leaderLine(ingest)));
                 out.printf("stages    ingest running; %s do not run as pipeline stages yet%n",
                         String.join(", ", NOT_RUNNING));
                 out.printf("ready in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);

@@ -33,7 +33,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Runs ingest: GKM's admission webhook (HTTPS) recording every decision on Kafka, and the watches",
                 "of GKMCache and ClusterGKMCache, against the cluster of the kubeconfig (KUBECONFIG, else",
-                "~/.kube/config) or, in a pod, of its service account. The pipeline topics must exist",
+                "~/.kube/config) or, in a pod, of its service account. Of several replicas, the one holding the",
+                "Lease GKM_LEADER_LEASE_NAME runs the watches; all serve the webhook. The pipeline topics must exist",
                 "(gkm topics create). The webhook verifies ClusterGKMCaches itself with the Kyverno policies of",
                 "GKM_POLICIES (GKM_INLINE_VERIFY). SIGTERM or Ctrl-C stops it cleanly. Exits 2 on bad configuration."})
 final class IngestCommand extends ConfiguredCommand implements Callable<Integer> {
@@ -59,6 +60,7 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
             config = config();
             IngestSettings.missingPolicies(config, IngestSettings.kyvernoVerification(config, env))
                     .ifPresent(problems::add);
+            IngestSettings.leaderTimingProblem(config).ifPresent(problems::add);
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
@@ -96,6 +98,7 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
                     ingest.webhookPort(), wiring.verification().enabled() ? "on" : "off: tags resolved in the registry");
             out.printf("inline    %s%n", inlineLine(config, wiring.verification()));
             out.printf("watches   %s%n", watchLine(config, api));
+            out.printf("leader    %s%n", leaderLine(ingest));
             out.printf("kafka     %s (topics with prefix '%s')%n", config.get(Settings.KAFKA_BOOTSTRAP_SERVERS),
                     wiring.topics().prefix());
             out.printf("metrics   %s%n", metrics == null ? "off (GKM_METRICS_PORT=0)"
@@ -132,6 +135,14 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
     static String watchLine(GkmConfig config, KubernetesAccess.Target api) {
         return "GKMCache in " + config.find(IngestSettings.WATCH_NAMESPACES).map(ns -> "namespaces " + String.join(", ", ns))
                 .orElse("all namespaces") + " and ClusterGKMCache, of " + api.describe();
+    }
+
+    /** Who runs the watches: whichever ingest holds their Lease, or this one without asking. */
+    static String leaderLine(Ingest ingest) {
+        return ingest.leaderElection().map(e -> "Lease " + e.lease() + " as " + e.identity()
+                        + ": the watches run while this ingest holds it, the webhook always")
+                .orElse("off (" + IngestSettings.LEADER_ELECTION.envVar() + "=false): the watches run here, so no "
+                        + "other ingest of this cluster may run");
     }
 
     /** The pipeline topics as configured, checked to exist: ingest writes admissions, audit and resources. */

@@ -53,6 +53,7 @@ class IngestCommandIT {
                 "GKM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "GKM_TOPIC_PREFIX", prefix,
                 "GKM_CLUSTER", "it",
+                "GKM_INSTANCE", "it-ingest-0",
                 "GKM_WEBHOOK_PORT", String.valueOf(webhookPort),
                 "GKM_WEBHOOK_TLS_CERT", tls.cert().toString(),
                 "GKM_WEBHOOK_TLS_KEY", tls.key().toString(),
@@ -66,6 +67,9 @@ class IngestCommandIT {
                     + policies + " within 10000 ms");
             assertThat(ingest.startup()).anyMatch(l -> l.startsWith("watches   GKMCache in all namespaces and ClusterGKMCache, of "
                     + client.getConfiguration().getMasterUrl()));
+            // Not in a pod: the Lease is in namespace default.
+            assertThat(ingest.startup()).contains("leader    Lease default/gkm-ingest-watch as it-ingest-0: the watches "
+                    + "run while this ingest holds it, the webhook always");
             HttpResponse<String> health = Https.trusting(tls.cert()).send(
                     Https.get("https://localhost:" + webhookPort + "/healthz"), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);

@@ -154,8 +154,8 @@ public final class Ingest implements AutoCloseable {
         if (!config.get(IngestSettings.LEADER_ELECTION)) {
             return watches.get();
         }
-        return LeaderElectedWatches.start(kubernetes, IngestSettings.election(config, identity.instance(),
-                KubernetesAccess.podNamespace(Path.of(KubernetesAccess.POD_NAMESPACE_FILE))), watches);
+        return LeaderElectedWatches.start(kubernetes,
+                IngestSettings.election(config, identity.instance(), KubernetesAccess.podNamespace()), watches);
     }
 
     /**
@@ -204,6 +204,11 @@ public final class Ingest implements AutoCloseable {
     /** Whether the watches run here now (under leader election: whether this ingest holds their Lease). */
     public boolean watching() {
         return watches != null && watches.leading();
+    }
+
+    /** The Lease the watches run under; empty without watches or with GKM_LEADER_ELECTION=false. */
+    public Optional<LeaderElectedWatches.Election> leaderElection() {
+        return watches instanceof LeaderElectedWatches elected ? Optional.of(elected.election()) : Optional.empty();
     }
 
     /** Why the watches stopped publishing on their own (fenced by another ingest, not authorised), if they did. */

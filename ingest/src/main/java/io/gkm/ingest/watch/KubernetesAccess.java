@@ -70,6 +70,11 @@ public final class KubernetesAccess {
         return Optional.empty();
     }
 
+    /** The namespace of the pod this runs in; empty outside a pod. */
+    public static Optional<String> podNamespace() {
+        return podNamespace(Path.of(POD_NAMESPACE_FILE));
+    }
+
     /** The namespace in {@code namespaceFile} ({@link #POD_NAMESPACE_FILE} in a pod); empty outside a pod. */
     public static Optional<String> podNamespace(Path namespaceFile) {
         try {

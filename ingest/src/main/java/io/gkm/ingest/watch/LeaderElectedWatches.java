@@ -173,6 +173,11 @@ public final class LeaderElectedWatches implements Watches {
         }
     }
 
+    /** The Lease these watches run under. */
+    public Election election() {
+        return election;
+    }
+
     @Override
     public boolean leading() {
         Watches current = running;

@@ -9,5 +9,9 @@
  * so the two never disagree. Reading {@code gkm.resources} back instead would not do: it is not
  * compacted, so its retention can drop the only event of a long-lived resource, whose later
  * delete would then go unnoticed, and a restart would have to read the whole history.
+ *
+ * <p>Of several ingest replicas, only the holder of a Lease runs the watches
+ * ({@link io.gkm.ingest.watch.LeaderElectedWatches}); a new holder starts them as a restarted
+ * ingest does, so the comparison above also covers what changed while the Lease changed hands.
  */
 package io.gkm.ingest.watch;

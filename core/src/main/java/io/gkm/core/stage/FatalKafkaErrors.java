@@ -1,5 +1,6 @@
 package io.gkm.core.stage;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -31,6 +32,17 @@ final class FatalKafkaErrors {
     static Optional<StageFailedException> find(StageSpec spec, String topicPrefix, Throwable error, Throwable sendError) {
         return fatalIn(error).or(() -> fatalIn(sendError))
                 .map(fatal -> new StageFailedException(reason(spec, topicPrefix, fatal), error));
+    }
+
+    /**
+     * Whether a fence is the broker's abort of a transaction open longer than its timeout (it bumps
+     * the producer epoch, so the producer is told it was fenced) rather than a newer instance:
+     * the batch is retried with a new producer instead of stopping the stage.
+     */
+    static boolean fencedAfterTimeout(Throwable error, Throwable sendError, Duration open, Duration transactionTimeout) {
+        return open.compareTo(transactionTimeout) >= 0 && fatalIn(error).or(() -> fatalIn(sendError))
+                .filter(f -> f instanceof ProducerFencedException || f instanceof InvalidProducerEpochException)
+                .isPresent();
     }
 
     private static Optional<RuntimeException> fatalIn(Throwable error) {

@@ -144,15 +144,23 @@ public final class StageLoop implements Runnable, AutoCloseable {
                 continue;
             }
             AtomicReference<Exception> sendError = new AtomicReference<>();
+            long started = System.nanoTime();
             try {
                 commitBatch(consumer, batch, sendError);
                 backoff = timing.retryBackoff();
             } catch (RetriableStageException | KafkaException e) {
-                Optional<StageFailedException> fatal = FatalKafkaErrors.find(spec, topicPrefix, e, sendError.get());
-                if (fatal.isPresent()) {
-                    throw fatal.get();
+                Duration open = Duration.ofNanos(System.nanoTime() - started);
+                if (FatalKafkaErrors.fencedAfterTimeout(e, sendError.get(), open, timing.transactionTimeout())) {
+                    abortAndRewind(consumer, batch, e, "the batch took " + open.toMillis() + " ms, longer than the "
+                            + "transaction timeout (GKM_STAGE_TRANSACTION_TIMEOUT " + timing.transactionTimeout()
+                            + "), so the broker aborted it; raise that or lower GKM_STAGE_MAX_POLL_RECORDS");
+                } else {
+                    Optional<StageFailedException> fatal = FatalKafkaErrors.find(spec, topicPrefix, e, sendError.get());
+                    if (fatal.isPresent()) {
+                        throw fatal.get();
+                    }
+                    abortAndRewind(consumer, batch, e, e.getMessage());
                 }
-                abortAndRewind(consumer, batch, e);
                 if (pause(backoff)) {
                     return;
                 }
@@ -248,7 +256,7 @@ public final class StageLoop implements Runnable, AutoCloseable {
     }
 
     private void abortAndRewind(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> batch,
-                                RuntimeException cause) {
+                                RuntimeException cause, String reason) {
         if (cause instanceof RetriableStageException) {
             producer.abortTransaction();
         } else {
@@ -265,7 +273,7 @@ public final class StageLoop implements Runnable, AutoCloseable {
                 consumer.seek(tp, batch.records(tp).get(0).offset());
             }
         }
-        LOG.warn("{}: batch of {} records aborted, will retry: {}", spec.name(), batch.count(), cause.getMessage());
+        LOG.warn("{}: batch of {} records aborted, will retry: {}", spec.name(), batch.count(), reason);
     }
 
     private void updateLag(KafkaConsumer<byte[], byte[]> consumer) {

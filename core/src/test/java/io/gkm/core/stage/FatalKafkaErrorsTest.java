@@ -2,6 +2,7 @@ package io.gkm.core.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.KafkaException;
@@ -60,6 +61,18 @@ class FatalKafkaErrorsTest {
     void aWrappedFencingSaysToGiveEachInstanceItsOwnId() {
         assertThat(FatalKafkaErrors.find(spec, "gkm.", new KafkaException(new ProducerFencedException("fenced")), null))
                 .get().extracting(Throwable::getMessage).asString().contains("give each instance its own GKM_INSTANCE");
+    }
+
+    @Test
+    void aFenceOfATransactionOpenPastItsTimeoutIsTheBrokersAbortNotAnotherInstance() {
+        ProducerFencedException fence = new ProducerFencedException("There is a newer producer");
+
+        assertThat(FatalKafkaErrors.fencedAfterTimeout(new KafkaException(fence), null, Duration.ofSeconds(31),
+                Duration.ofSeconds(30))).isTrue();
+        assertThat(FatalKafkaErrors.fencedAfterTimeout(fence, null, Duration.ofSeconds(2), Duration.ofSeconds(30)))
+                .as("a fence within the timeout is another instance").isFalse();
+        assertThat(FatalKafkaErrors.fencedAfterTimeout(new TopicAuthorizationException(Set.of("gkm.audit")), null,
+                Duration.ofSeconds(31), Duration.ofSeconds(30))).as("a refusal stays fatal").isFalse();
     }
 
     @Test

@@ -83,7 +83,8 @@ class StageLoopAclIT {
                         TestStage.resource(1, "{}")))).get(30, TimeUnit.SECONDS);
             }
             KafkaClientFactory clients = new KafkaClientFactory(kafka.bootstrapServers(), kafka.clientProperties(user));
-            try (StageLoop loop = TestStage.loop(clients, prefix, INSTANCE, input, TestStage.handler(output), registry, 500)) {
+            try (StageLoop loop = TestStage.loop(clients, prefix, INSTANCE, input, TestStage.handler(output), registry,
+                    TestStage.timing(500, Duration.ofSeconds(30)))) {
                 loop.start();
                 await().atMost(WAIT).until(() -> loop.failure().isPresent());
                 assertThat(loop.awaitStopped(WAIT)).as("the stage stopped by itself").isTrue();

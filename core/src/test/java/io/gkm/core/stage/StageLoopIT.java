@@ -163,6 +163,44 @@ class StageLoopIT {
     }
 
     @Test
+    void aBatchThatOutlivesTheTransactionTimeoutIsAbortedByTheBrokerAndRetriedWithANewProducerWithoutDuplicates(
+            KafkaCluster kafka) throws Exception {
+        World w = World.create(kafka);
+        send(kafka, w, List.of(event(w, 1, "{}"), event(w, 2, "{}")));
+        // The broker aborts a transaction open longer than its timeout, checking every 10 s
+        // (transaction.abort.timed.out.transaction.cleanup.interval.ms); the first record's job is
+        // already sent when the second one's decision takes longer than that.
+        AtomicInteger slowDecisionsLeft = new AtomicInteger(1);
+        StageHandler slow = in -> {
+            if (in.offset() == 1 && slowDecisionsLeft.getAndDecrement() > 0) {
+                sleep(Duration.ofSeconds(12));
+            }
+            return TestStage.decide(in, w.output);
+        };
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (StageLoop loop = TestStage.loop(new KafkaClientFactory(kafka.bootstrapServers(), Map.of()), w.prefix, "i1",
+                w.input, slow, registry, TestStage.timing(500, Duration.ofSeconds(1)))) {
+            loop.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> loop.failure().isPresent()
+                    || TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output).size() >= 2);
+            assertThat(loop.failure()).isEmpty();
+        }
+        List<String> jobs = TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output).stream()
+                .map(r -> codec.decode(r.topic(), r.value(), InstallJob.class).getJobId()).toList();
+        assertThat(jobs).containsExactly("job-1", "job-2");
+        assertThat(registry.counter("gkm.stage.transactions.aborted", "stage", TestStage.NAME).count()).isEqualTo(1.0);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Test
     void aSecondInstanceWithTheSameIdFencesTheFirstWhichStopsWithAnActionableReason(KafkaCluster kafka)
             throws Exception {
         World w = World.create(kafka);

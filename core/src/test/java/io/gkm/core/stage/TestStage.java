@@ -62,18 +62,22 @@ final class TestStage {
 
     static StageLoop loop(String bootstrap, String prefix, String instance, String input, String output,
                           StageHandler handler, MeterRegistry registry, int maxPollRecords) {
-        return loop(new KafkaClientFactory(bootstrap, Map.of()), prefix, instance, input, handler, registry, maxPollRecords);
+        return loop(new KafkaClientFactory(bootstrap, Map.of()), prefix, instance, input, handler, registry,
+                timing(maxPollRecords, Duration.ofSeconds(30)));
     }
 
-    /** The stage with its own Kafka clients (another user's login, say). */
+    /** The stage with its own Kafka clients (another user's login, say) and timing. */
     static StageLoop loop(KafkaClientFactory clients, String prefix, String instance, String input,
-                          StageHandler handler, MeterRegistry registry, int maxPollRecords) {
+                          StageHandler handler, MeterRegistry registry, StageLoop.Timing timing) {
         Topics topics = new Topics(prefix, 3, (short) 1);
         StageSpec spec = new StageSpec(NAME, "c1", instance, List.of(input));
         Emitter emitter = new Emitter(NAME, "c1", instance, topics, EventCodec.INSTANCE, Clock.systemUTC());
-        StageLoop.Timing timing = new StageLoop.Timing(Duration.ofMillis(100), maxPollRecords,
-                Duration.ofSeconds(30), Duration.ofMillis(100));
         return new StageLoop(spec, timing, clients, prefix, EventCodec.INSTANCE, emitter, handler, registry);
+    }
+
+    /** Quick polls and retries; {@code transactionTimeout} as given. */
+    static StageLoop.Timing timing(int maxPollRecords, Duration transactionTimeout) {
+        return new StageLoop.Timing(Duration.ofMillis(100), maxPollRecords, transactionTimeout, Duration.ofMillis(100));
     }
 
     static StageHandler handler(String output) {

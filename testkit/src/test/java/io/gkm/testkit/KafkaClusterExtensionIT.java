@@ -2,12 +2,14 @@ package io.gkm.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +24,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +46,32 @@ class KafkaClusterExtensionIT {
         fromBeforeAll = kafka;
         System.out.printf("[testkit] 1-broker KRaft cluster startup: %d ms (%s)%n",
                 kafka.startupTime().toMillis(), kafka.bootstrapServers());
+    }
+
+    @Test
+    void aClusterWithAnAuthorizerRefusesAUserUntilAnAclAllowsItAndServesItsOwnPropsAsASuperUser(
+            @WithKafka(authorizer = true) KafkaCluster secured) throws Exception {
+        assertThat(secured.authorizer()).isTrue();
+        String topic = secured.uniqueTopic("acl");
+        secured.createTopics(topic);
+        String user = secured.uniqueName("user");
+        Map<String, Object> asUser = new HashMap<>(secured.producerProps());
+        asUser.putAll(secured.clientProperties(user));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, "v".getBytes(StandardCharsets.UTF_8));
+
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(asUser)) {
+            assertThatThrownBy(() -> producer.send(record).get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        secured.admin().createAcls(List.of(AclOperation.WRITE, AclOperation.DESCRIBE).stream()
+                .map(op -> new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+                        new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)))
+                .toList()).all().get(30, TimeUnit.SECONDS);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(asUser)) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> producer.send(record).get(10, TimeUnit.SECONDS).topic().equals(topic));
+        }
+        assertThat(consume(secured.consumerProps(secured.uniqueName("g")), topic, 1)).isNotEmpty();
     }
 
     @Test

@@ -58,6 +58,7 @@ class GkmDevIT {
                     URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).as("no cluster, no watches to lead").contains("gkm_ingest_watch_leader 0.0");
 
             HttpClient webhook = Https.trusting(cert);
             assertThat(webhook.send(Https.get("https://localhost:" + webhookPort + "/healthz"),

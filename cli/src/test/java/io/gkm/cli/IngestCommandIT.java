@@ -80,6 +80,11 @@ class IngestCommandIT {
             ResourceEvent event = resourceEvents(kafka, prefix).get(0);
             assertThat(event.getChangeType()).isEqualTo(ChangeType.ADDED);
             assertThat(event.getResourceKey()).isEqualTo("it/gkm-test-ns-scoped-1/GKMCache/vector-add-cache-rocm-1");
+            HttpResponse<String> metrics = Https.trusting(tls.cert()).send(
+                    Https.get("https://localhost:" + webhookPort + "/metrics"), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).as("the only ingest holds the Lease").contains("gkm_ingest_watch_leader 1.0");
+            assertThat(client.leases().inNamespace("default").withName("gkm-ingest-watch").get().getSpec()
+                    .getHolderIdentity()).isEqualTo("it-ingest-0");
         } finally {
             stopped = ingest.stop(Duration.ofSeconds(60));
         }

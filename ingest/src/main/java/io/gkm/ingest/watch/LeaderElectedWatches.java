@@ -98,8 +98,9 @@ public final class LeaderElectedWatches implements Watches {
      * Enters the election and returns at once; the watches start when this ingest takes the Lease.
      *
      * @param starter starts the watches (and owns nothing of them until called)
-     * @throws IllegalArgumentException when the timings break fabric8's rules (lease duration longer than
-     *     the renew deadline, which is longer than 2.2 retry periods)
+     * @throws IllegalArgumentException when the timings break fabric8's rules: the lease duration must
+     *     exceed the renew deadline, which must exceed 2.2 retry periods (see
+     *     {@code IngestSettings.leaderTimingProblem}, which says so at start-up)
      */
     public static LeaderElectedWatches start(KubernetesClient kubernetes, Election election,
                                              Supplier<? extends Watches> starter) {
@@ -115,8 +116,9 @@ public final class LeaderElectedWatches implements Watches {
     }
 
     /**
-     * Enters the election. Fabric8's elector ends when its leader gives up the Lease; this one then
-     * runs again, or an API server outage longer than the renew deadline would leave no leader at all.
+     * Enters the election. Fabric8's elector ends for good once this ingest stops leading; so it runs
+     * again, or an API server outage longer than the renew deadline would leave no replica running
+     * for the Lease, and the watches would never run again.
      */
     private synchronized void runForLease() {
         if (closing) {

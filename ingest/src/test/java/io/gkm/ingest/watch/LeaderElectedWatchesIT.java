@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.stage.Emitter;
@@ -158,12 +159,14 @@ class LeaderElectedWatchesIT {
         LeaderElectedWatches b = replica("b");
         LeaderElectedWatches leader = leaderOf(a, b);
 
-        // Another holder, as after a partition that kept the leader from renewing: it never renews.
-        client.leases().inNamespace(NAMESPACE).withName(LEASE).edit(l -> {
-            l.getSpec().setHolderIdentity("elsewhere");
-            l.getSpec().setRenewTime(ZonedDateTime.now());
-            return l;
-        });
+        // Another holder, as after a partition that kept the leader from renewing: it never renews. Its
+        // write, like the elector's, holds the version it read, so it is retried when a renewal came first.
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
+                client.leases().inNamespace(NAMESPACE).withName(LEASE).edit(l -> {
+                    l.getSpec().setHolderIdentity("elsewhere");
+                    l.getSpec().setRenewTime(ZonedDateTime.now());
+                    return l;
+                }));
 
         await().atMost(WAIT).until(() -> !leader.leading());
         LeaderElectedWatches next = leaderOf(a, b);

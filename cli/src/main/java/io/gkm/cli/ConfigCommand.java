@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "config", mixinStandardHelpOptions = true,
+        header = "Shows every GKM_* setting in force, or the README's table of them.",
         description = {"Shows every GKM_* setting with the value it has now (flags, then env, then default),",
                 "or, with --markdown, the README's configuration table. Exits 2 when a value is invalid."})
 final class ConfigCommand extends ConfiguredCommand implements Callable<Integer> {

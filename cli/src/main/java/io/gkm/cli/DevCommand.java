@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
 @Command(name = "dev", mixinStandardHelpOptions = true,
+        header = "Runs the pipeline in one process on an embedded Kafka, for development.",
         description = {"Runs the pipeline in one process on an embedded single-node KRaft Kafka:",
                 "broker on 127.0.0.1 (data kept under <dev.data.dir>/kafka), all pipeline topics, /metrics,",
                 "the admission webhook on https://localhost:<webhook.port> (a self-signed certificate is made",

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true,
+        header = "Runs the admission webhook and the resource watches against a cluster.",
         description = {"Runs ingest: GKM's admission webhook (HTTPS) recording every decision on Kafka, and the watches",
                 "of GKMCache and ClusterGKMCache, against the cluster of the kubeconfig (KUBECONFIG, else",
                 "~/.kube/config) or, in a pod, of its service account. Of several replicas, the one holding the",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "topics", mixinStandardHelpOptions = true,
+        header = "Creates or describes the pipeline topics.",
         description = {"Creates or describes the pipeline topics (prefix, partitions, retention, compaction).",
                 "Per-node job topics are created by the dispatcher when it first sees a node."})
 final class TopicsCommand extends ConfiguredCommand implements Callable<Integer> {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Measures registry requests, latency and verdicts/s of v2 and v3 verification.",
         description = {"Verifies a sample MCV image signed keyless by a throw-away sandbox Sigstore, in cosign v2 and v3",
                 "format, with GKM-shaped Kyverno policies, against Debian's docker-registry started on loopback (or",
                 "--registry). Prints per format: registry requests of a cold verification (a new client each) split into",

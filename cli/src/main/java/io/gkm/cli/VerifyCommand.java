@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Verifies an image's signatures with Kyverno's policies, as cosign verify would.",
         description = {
             "Verifies IMAGE as if a GKMCache (or ClusterGKMCache) named it in spec.image: applies the Kyverno "
                     + "ClusterPolicies that select such a resource, checks the image's signatures in the format "

@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "webhook", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Measures the webhook's throughput and latency against a bare HTTPS endpoint.",
         description = {"Drives the validate path of the real admission webhook (HTTPS on loopback, every decision",
                 "recorded on Kafka: an embedded broker, or --bootstrap) and a bare Vert.x HTTPS endpoint answering a",
                 "constant AdmissionReview, one after the other, from one Vert.x client: first at a fixed concurrency",

@@ -31,6 +31,22 @@ class GkmCommandLineTest {
         assertThat(r.out()).contains("dev", "ingest", "topics", "config");
     }
 
+    /** The command lists show a command's header: a whole sentence, not a description cut at its first line. */
+    @Test
+    void everyCommandHasAOneSentenceHeaderForTheCommandLists() {
+        assertHeaders(Gkm.commandLine(Map.of()));
+    }
+
+    private static void assertHeaders(CommandLine command) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                assertThat(sub.getCommandSpec().usageMessage().header()).as(sub.getCommandSpec().qualifiedName())
+                        .singleElement().asString().endsWith(".");
+                assertHeaders(sub);
+            }
+        });
+    }
+
     @Test
     void devHelpShowsEverySettingWithItsEnvVarAndDefault() {
         Run r = run(Map.of(), "dev", "--help");

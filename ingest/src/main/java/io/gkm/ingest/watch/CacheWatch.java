@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -15,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -29,21 +32,30 @@ public final class CacheWatch implements AutoCloseable {
         this.informers = informers;
     }
 
-    /** Starts the informers; returns once each has listed the cluster (fabric8's {@code inform} blocks for that). */
+    /**
+     * Starts the informers; returns once each has listed the cluster.
+     *
+     * @throws IllegalStateException when interrupted (ingest stopping) before the cluster is listed; the
+     *     informers are closed then
+     */
     public static CacheWatch start(KubernetesClient client, WatchScope scope, Consumer<WatchSignal> signals) {
         KubernetesSerialization json = client.getKubernetesSerialization();
+        Reporters reporters = new Reporters(scope, json, signals);
         List<SharedIndexInformer<? extends CustomResource<?, ?>>> informers = new ArrayList<>();
         try {
             if (scope.allNamespaces()) {
-                informers.add(client.resources(GKMCache.class).inAnyNamespace()
-                        .inform(new Reporter<>(scope, json, signals), 0));
+                informers.add(reporters.informer(client.resources(GKMCache.class).inAnyNamespace()));
             } else {
                 for (String namespace : scope.namespaces().stream().sorted().toList()) {
-                    informers.add(client.resources(GKMCache.class).inNamespace(namespace)
-                            .inform(new Reporter<>(scope, json, signals), 0));
+                    informers.add(reporters.informer(client.resources(GKMCache.class).inNamespace(namespace)));
                 }
             }
-            informers.add(client.resources(ClusterGKMCache.class).inform(new Reporter<>(scope, json, signals), 0));
+            informers.add(reporters.informer(client.resources(ClusterGKMCache.class)));
+            // Not fabric8's inform, whose wait for the list cannot be interrupted without losing the informer
+            // it started: a stop while a slow API server lists must close the informers at once.
+            for (SharedIndexInformer<? extends CustomResource<?, ?>> informer : informers) {
+                listed(informer);
+            }
         } catch (RuntimeException e) {
             informers.forEach(SharedIndexInformer::close);
             throw e;
@@ -56,6 +68,18 @@ public final class CacheWatch implements AutoCloseable {
         }
         signals.accept(new WatchSignal.Listed(present));
         return new CacheWatch(informers);
+    }
+
+    /** Starts the informer and waits until it has listed the cluster. */
+    private static void listed(SharedIndexInformer<?> informer) {
+        try {
+            informer.start().toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stopped while listing the cluster's caches", e);
+        } catch (ExecutionException e) {
+            throw KubernetesClientException.launderThrowable(e.getCause());
+        }
     }
 
     @Override
@@ -78,6 +102,15 @@ public final class CacheWatch implements AutoCloseable {
                 resource.getSpec() == null ? "{}" : json.asJson(resource.getSpec()),
                 m.getLabels() == null ? Map.of() : m.getLabels(),
                 m.getAnnotations() == null ? Map.of() : m.getAnnotations());
+    }
+
+    /** Makes informers, not yet started, that report to the signals. */
+    private record Reporters(WatchScope scope, KubernetesSerialization json, Consumer<WatchSignal> signals) {
+        <T extends CustomResource<?, ?>> SharedIndexInformer<T> informer(Informable<T> resources) {
+            SharedIndexInformer<T> informer = resources.runnableInformer(0);
+            informer.addEventHandler(new Reporter<>(scope, json, signals));
+            return informer;
+        }
     }
 
     /** Turns informer callbacks into signals. */

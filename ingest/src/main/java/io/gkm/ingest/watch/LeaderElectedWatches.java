@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -72,6 +73,7 @@ public final class LeaderElectedWatches implements Watches {
     private volatile Watches running;
     private volatile boolean closing;
     private CompletableFuture<?> elector; // guarded by this
+    private Future<?> starting; // guarded by this
 
     private LeaderElectedWatches(KubernetesClient kubernetes, Election election, Supplier<? extends Watches> starter) {
         this.kubernetes = kubernetes;
@@ -134,10 +136,10 @@ public final class LeaderElectedWatches implements Watches {
     }
 
     /** Fabric8's elector thread: this ingest took the Lease. */
-    private void elected() {
+    private synchronized void elected() {
         if (!closing) {
             LOG.info("{} holds Lease {}: starting the watches", election.identity(), election.lease());
-            transitions.execute(this::startWatches);
+            starting = transitions.submit(this::startWatches);
         }
     }
 
@@ -162,6 +164,9 @@ public final class LeaderElectedWatches implements Watches {
         try {
             running = starter.get();
         } catch (RuntimeException e) {
+            if (closing) {
+                return; // interrupted by close: stopping is no failure
+            }
             startFailure.set(new StageFailedException(election.identity() + " holds Lease " + election.lease()
                     + " but cannot start the watches: " + e.getMessage(), e));
         }
@@ -195,7 +200,8 @@ public final class LeaderElectedWatches implements Watches {
 
     /**
      * Stops the watches, then gives up the Lease: the watches are down before another replica can
-     * take over.
+     * take over. Watches still starting (Kafka, listing the cluster) are interrupted, so a stop during
+     * a slow start is prompt.
      */
     @Override
     public void close() {
@@ -204,6 +210,9 @@ public final class LeaderElectedWatches implements Watches {
                 return;
             }
             closing = true;
+            if (starting != null) {
+                starting.cancel(true);
+            }
         }
         try {
             transitions.submit(this::stopWatches).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -65,7 +65,12 @@ public final class ResourceWatches implements Watches {
         try {
             return new ResourceWatches(CacheWatch.start(kubernetes, settings.scope(), publisher::accept), publisher);
         } catch (RuntimeException e) {
-            publisher.close(Duration.ZERO);
+            try {
+                publisher.close(Duration.ZERO);
+            } catch (RuntimeException closing) {
+                // an interrupted start (ingest stopping) also interrupts closing the producer: keep why it failed
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }

@@ -10,10 +10,12 @@ import io.gkm.core.config.Settings;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.kafka.TopicAdmin;
 import io.gkm.core.metrics.MetricsServer;
+import io.gkm.core.stage.StageLoop;
 import io.gkm.ingest.Ingest;
 import io.gkm.ingest.IngestSettings;
 import io.gkm.ingest.watch.KubernetesAccess;
 import io.gkm.schemas.Topics;
+import io.gkm.verifier.policy.ClusterPolicy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,11 +33,12 @@ import picocli.CommandLine.Command;
                 "broker on 127.0.0.1 (data kept under <dev.data.dir>/kafka), all pipeline topics, /metrics,",
                 "the admission webhook on https://localhost:<webhook.port> (a self-signed certificate is made",
                 "under <dev.data.dir>/tls unless GKM_WEBHOOK_TLS_CERT/KEY name one), the watches when a",
-                "Kubernetes cluster answers, and every other stage that is built. Ctrl-C (or SIGTERM) stops it."})
+                "Kubernetes cluster answers, the verifier stage when GKM_POLICIES names policies, and every other",
+                "stage that is built. Ctrl-C (or SIGTERM) stops it."})
 final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin KafkaPropertyOption kafkaProperty;
-    /** Stages of DESIGN.md that do not run as stages yet; each leaves this list when it runs here. */
-    static final List<String> NOT_RUNNING = List.of("verifier", "dispatcher", "node-consumer", "audit");
+    /** Stages of DESIGN.md that are not built yet; each leaves this list when it runs here. */
+    static final List<String> NOT_RUNNING = List.of("dispatcher", "node-consumer", "audit");
 
     /** How long a Kubernetes API server has to answer before dev runs without the watches. */
     static final Duration CLUSTER_PROBE_TIMEOUT = Duration.ofSeconds(3);
@@ -49,6 +52,9 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         GkmConfig config = config();
+        // Loaded before anything starts, so that a bad policy file stops dev at once.
+        Optional<List<ClusterPolicy>> policies = config.find(IngestSettings.POLICIES)
+                .map(paths -> VerifierCommand.policies(config));
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         Path dataDir = config.get(Settings.DEV_DATA_DIR);
@@ -68,25 +74,33 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
                     : "http://" + config.get(Settings.METRICS_HOST) + ":" + metrics.port() + "/metrics");
             out.flush();
             Ingest.TlsFiles tls = webhookTls(config, dataDir.resolve("tls"), out);
+            KafkaClientFactory clients = new KafkaClientFactory(kafka.bootstrapServers(), config.kafkaPassThrough());
             Ingest.Wiring wiring = new Ingest.Wiring(config, IngestSettings.kyvernoVerification(config, env), tls,
-                    new KafkaClientFactory(kafka.bootstrapServers(), config.kafkaPassThrough()), topics, registry);
+                    clients, topics, registry);
             Optional<KubernetesAccess.Target> cluster = reachableCluster(out);
             try (KubernetesClient kubernetes = cluster.map(c -> new KubernetesClientBuilder().withConfig(c.config()).build())
                     .orElse(null);
-                 Ingest ingest = Ingest.start(wiring, Optional.ofNullable(kubernetes))) {
+                 Ingest ingest = Ingest.start(wiring, Optional.ofNullable(kubernetes));
+                 StageLoop verifier = policies.map(p -> VerifierCommand.start(config, p, clients, topics, registry))
+                         .orElse(null)) {
                 out.printf("webhook   https://localhost:%d (Kyverno verification %s); e.g. curl --cacert %s "
                         + "https://localhost:%d/healthz%n", ingest.webhookPort(), wiring.verification().enabled() ? "on"
                         : "off: tags resolved in the registry", tls.cert(), ingest.webhookPort());
                 out.printf("inline    %s%n", IngestCommand.inlineLine(config, wiring.verification()));
                 cluster.ifPresent(c -> out.printf("watches   %s%nleader    %s%n", IngestCommand.watchLine(config, c),
                         IngestCommand.leaderLine(ingest)));
-                out.printf("stages    ingest running; %s do not run as pipeline stages yet%n",
-                        String.join(", ", NOT_RUNNING));
+                out.printf("verifier  %s%n", policies.map(p -> VerifierCommand.describe(config, p, topics))
+                        .orElse("off: " + IngestSettings.POLICIES.envVar() + " is not set, so no policy to verify with"));
+                out.printf("stages    %s running; %s do not run as pipeline stages yet%n",
+                        verifier == null ? "ingest" : "ingest, verifier", String.join(", ", NOT_RUNNING));
                 out.printf("ready in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);
                 out.flush();
                 while (!stop.await(FAILURE_CHECK)) {
                     if (ingest.failure().isPresent()) {
                         throw ingest.failure().get();
+                    }
+                    if (verifier != null) {
+                        VerifierCommand.throwIfFailed(verifier);
                     }
                 }
                 out.println("stopping");

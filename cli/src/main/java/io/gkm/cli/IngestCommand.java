@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -100,12 +101,7 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
             out.printf("inline    %s%n", inlineLine(config, wiring.verification()));
             out.printf("watches   %s%n", watchLine(config, api));
             out.printf("leader    %s%n", leaderLine(ingest));
-            out.printf("kafka     %s (topics with prefix '%s')%n", config.get(Settings.KAFKA_BOOTSTRAP_SERVERS),
-                    wiring.topics().prefix());
-            out.printf("metrics   %s%n", metrics == null ? "off (GKM_METRICS_PORT=0)"
-                    : "http://" + config.get(Settings.METRICS_HOST) + ":" + metrics.port() + "/metrics");
-            out.println("ready; SIGTERM or Ctrl-C stops");
-            out.flush();
+            printReady(out, config, wiring.topics(), metrics);
             while (!stop.await(FAILURE_CHECK)) {
                 if (ingest.failure().isPresent()) {
                     throw ingest.failure().get();
@@ -115,6 +111,16 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
             out.flush();
         }
         return 0;
+    }
+
+    /** The broker, topics and /metrics of a command that runs until SIGTERM, and that it is ready. */
+    static void printReady(PrintWriter out, GkmConfig config, Topics topics, MetricsServer metrics) {
+        out.printf("kafka     %s (topics with prefix '%s')%n", config.get(Settings.KAFKA_BOOTSTRAP_SERVERS),
+                topics.prefix());
+        out.printf("metrics   %s%n", metrics == null ? "off (GKM_METRICS_PORT=0)"
+                : "http://" + config.get(Settings.METRICS_HOST) + ":" + metrics.port() + "/metrics");
+        out.println("ready; SIGTERM or Ctrl-C stops");
+        out.flush();
     }
 
     /** What the webhook verifies itself (GKM_INLINE_VERIFY), and with what. */
@@ -148,12 +154,17 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
 
     /** The pipeline topics as configured, checked to exist: ingest writes admissions, audit and resources. */
     private static Topics existingTopics(GkmConfig config, KafkaClientFactory kafka) {
-        try (Admin admin = kafka.admin("gkm-ingest-topics")) {
+        return existingTopics(config, kafka, "ingest", t -> List.of(t.admissions(), t.audit(), t.resources()));
+    }
+
+    /** The pipeline topics as configured, checked that those {@code command} uses exist. */
+    static Topics existingTopics(GkmConfig config, KafkaClientFactory kafka, String command,
+            Function<Topics, List<String>> used) {
+        try (Admin admin = kafka.admin("gkm-" + command + "-topics")) {
             TopicAdmin topicAdmin = new TopicAdmin(admin);
             Topics topics = TopicsCommand.pipelineTopics(config, topicAdmin);
             List<String> present = topicAdmin.list(topics.prefix());
-            List<String> missing = Stream.of(topics.admissions(), topics.audit(), topics.resources())
-                    .filter(t -> !present.contains(t)).toList();
+            List<String> missing = used.apply(topics).stream().filter(t -> !present.contains(t)).toList();
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("topics " + String.join(", ", missing) + " do not exist on "
                         + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS) + "; create them: gkm topics create");

@@ -6,6 +6,7 @@ import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.event.AdmissionEvent;
 import io.gkm.schemas.event.Decision;
 import io.gkm.testkit.TopicContents;
+import io.gkm.verifier.sandbox.SigningIdentity;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +36,7 @@ class GkmDevIT {
         int metricsPort = GkmProcess.freePort();
         int webhookPort = GkmProcess.freePort();
         Path cert = dataDir.resolve("tls/tls.crt");
-        GkmProcess dev = startDev(kafkaPort, metricsPort, webhookPort);
+        GkmProcess dev = startDev(kafkaPort, metricsPort, webhookPort, Map.of());
         boolean stopped;
         try {
             List<String> first = dev.startup();
@@ -44,8 +46,9 @@ class GkmDevIT {
             assertThat(first).anyMatch(l -> l.startsWith("webhook   https://localhost:" + webhookPort));
             assertThat(first).contains("inline    ClusterGKMCache denied: GKM_POLICIES is not set, so no policy verifies it");
             assertThat(first).anyMatch(l -> l.startsWith("watches   off: no Kubernetes cluster reachable (no kubeconfig at "));
-            assertThat(first).anyMatch(l -> l.equals("stages    ingest running; verifier, dispatcher, "
-                    + "node-consumer, audit do not run as pipeline stages yet"));
+            assertThat(first).contains("verifier  off: GKM_POLICIES is not set, so no policy to verify with");
+            assertThat(first).contains("stages    ingest running; dispatcher, node-consumer, audit do not run as "
+                    + "pipeline stages yet");
             double seconds = first.stream().filter(l -> l.startsWith("ready in ")).findFirst()
                     .map(l -> Double.parseDouble(l.substring(9, l.indexOf(" s")))).orElseThrow();
             System.out.printf("GkmDevIT: gkm dev ready in %.1f s%n", seconds);
@@ -88,9 +91,15 @@ class GkmDevIT {
         assertThat(dataDir.resolve("kafka/meta.properties")).exists();
         byte[] certificate = Files.readAllBytes(cert);
 
-        GkmProcess again = startDev(kafkaPort, metricsPort, webhookPort);
+        Path policies = SandboxPolicyFile.gkmCacheV3(dataDir.resolve("policies"),
+                SigningIdentity.email("release@gkm.test", "https://oidc.gkm.test"));
+        GkmProcess again = startDev(kafkaPort, metricsPort, webhookPort, Map.of("GKM_POLICIES", policies.toString()));
         try {
             assertThat(again.startup()).anyMatch(l -> l.contains("(0 created now)"));
+            assertThat(again.startup()).contains("verifier  gkm.admissions, gkm.resources -> gkm.verifications with 1 "
+                    + "policies from " + policies);
+            assertThat(again.startup()).contains("stages    ingest, verifier running; dispatcher, node-consumer, audit "
+                    + "do not run as pipeline stages yet");
             assertThat(again.startup()).anyMatch(l -> l.startsWith("tls       reusing the self-signed certificate"));
             assertThat(Files.readAllBytes(cert)).isEqualTo(certificate);
         } finally {
@@ -98,13 +107,16 @@ class GkmDevIT {
         }
     }
 
-    private GkmProcess startDev(int kafkaPort, int metricsPort, int webhookPort) throws Exception {
-        return GkmProcess.start(List.of("dev"), Map.of(
+    private GkmProcess startDev(int kafkaPort, int metricsPort, int webhookPort, Map<String, String> more)
+            throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of(
                 "GKM_DEV_KAFKA_PORT", String.valueOf(kafkaPort),
                 "GKM_DEV_DATA_DIR", dataDir.toString(),
                 "GKM_METRICS_PORT", String.valueOf(metricsPort),
                 "GKM_WEBHOOK_PORT", String.valueOf(webhookPort),
-                "KUBECONFIG", dataDir.resolve("no-such-kubeconfig").toString()), "ready in ");
+                "KUBECONFIG", dataDir.resolve("no-such-kubeconfig").toString()));
+        env.putAll(more);
+        return GkmProcess.start(List.of("dev"), env, "ready in ");
     }
 
     /** A GKMCache CREATE as the API server sends it, without the digest annotation the mutating webhook sets. */

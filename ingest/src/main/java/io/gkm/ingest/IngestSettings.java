@@ -82,10 +82,11 @@ public final class IngestSettings {
                     + "(GKM's behaviour: ClusterGKMCache denied).");
 
     public static final Setting<List<String>> POLICIES = new Setting<>("policies", SettingType.LIST, null,
-            "Kyverno ClusterPolicy YAML the webhook verifies with (GKM_INLINE_VERIFY), comma-separated: files, "
-                    + "folders (their *.yaml) or kustomizations of local files, e.g. /etc/gkm/policies, where deploy "
-                    + "mounts them rendered (ConfigMap gkm-policies). gkm ingest needs it while inline verification is "
-                    + "on; without it every resource verified inline is denied.");
+            "Kyverno ClusterPolicy YAML that gkm verifier and the webhook (GKM_INLINE_VERIFY) verify with, "
+                    + "comma-separated: files, folders (their *.yaml) or kustomizations of local files, e.g. "
+                    + "/etc/gkm/policies, where deploy mounts them rendered (ConfigMap gkm-policies). gkm verifier needs "
+                    + "it, and gkm dev runs the verifier stage only with it; gkm ingest needs it while inline "
+                    + "verification is on; without it every resource verified inline is denied.");
 
     public static final Setting<Duration> INLINE_VERIFY_TIMEOUT = new Setting<>("inline.verify.timeout",
             SettingType.DURATION, "10s", "Longest the webhook waits for one inline verification (registry and "

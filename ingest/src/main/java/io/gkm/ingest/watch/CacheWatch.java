@@ -75,7 +75,8 @@ public final class CacheWatch implements AutoCloseable {
         try {
             informer.start().toCompletableFuture().get();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // The interrupt is a stop, and this exception says so; not interrupting the thread again lets the
+            // caller close what it started (producers, the broker of gkm dev) cleanly on its way out.
             throw new IllegalStateException("stopped while listing the cluster's caches", e);
         } catch (ExecutionException e) {
             throw KubernetesClientException.launderThrowable(e.getCause());

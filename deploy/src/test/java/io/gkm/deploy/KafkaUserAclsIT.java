@@ -23,9 +23,18 @@ import io.gkm.ingest.watch.ResourceWatches;
 import io.gkm.ingest.watch.WatchScope;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
+import io.gkm.schemas.event.AdmissionEvent;
+import io.gkm.schemas.event.AuditEvent;
 import io.gkm.schemas.event.ChangeType;
+import io.gkm.schemas.event.Operation;
 import io.gkm.schemas.event.ResourceEvent;
+import io.gkm.schemas.event.Verdict;
+import io.gkm.schemas.event.VerificationResult;
 import io.gkm.testkit.Fixtures;
+import io.gkm.verifier.Verifier;
+import io.gkm.verifier.oci.RegistryClient;
+import io.gkm.verifier.stage.VerificationHandler;
+import io.gkm.verifier.stage.VerifierStage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +93,8 @@ class KafkaUserAclsIT {
     private static final String ADMIN = "plain-admin"; // the test kit's own clients log in as this super user
     private static final String NODE = "node-a";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final StageLoop.Timing TIMING = new StageLoop.Timing(Duration.ofMillis(100), 100,
+            Duration.ofSeconds(30), Duration.ofMillis(100));
 
     private static KafkaClusterTestKit kit;
     private static Admin admin;
@@ -182,9 +193,36 @@ class KafkaUserAclsIT {
         assertThat(readAll(topics.ingestWatchState())).hasSize(1);
     }
 
+    /**
+     * The real verifier stage as gkm-verifier: it reads both its inputs (an admission, audited as
+     * skipped; a resource, verified: no policy is loaded, so it is REJECTED without a registry),
+     * writes the verdict, audits both and dead-letters an undecodable record.
+     */
     @Test
     void theVerifierStageRunsOnItsFlowAsGkmVerifier() throws Exception {
-        runStage("verifier", topics.admissions(), List.of(topics.verifications()), true);
+        String id = "verifier-real";
+        produce(topics.admissions(), admission(id));
+        produce(topics.resources(), event(id));
+        produce(topics.resources(), new ProducerRecord<>(topics.resources(), null, "garbage-verifier",
+                bytes("not an event"), new RecordHeaders()));
+        Verifier verifier = Verifier.builder().policies(List.of()).registry(RegistryClient.builder().build()).build();
+        StageSpec spec = new StageSpec(VerificationHandler.STAGE, cluster, "pod-0", VerificationHandler.inputs(topics));
+
+        try (StageLoop loop = VerifierStage.loop(spec, TIMING, clients("gkm-verifier"), topics, verifier,
+                new SimpleMeterRegistry())) {
+            loop.start();
+            await().atMost(WAIT).until(() -> loop.failure().isPresent() || (!keyed(topics.verifications(), eventKey(id))
+                    .isEmpty() && !keyed(topics.dlq(), "garbage-verifier").isEmpty()
+                    && keyed(topics.audit(), eventKey(id)).size() == 2));
+            assertThat(loop.failure()).isEmpty();
+        }
+
+        VerificationResult result = EventCodec.INSTANCE.decode(topics.verifications(),
+                keyed(topics.verifications(), eventKey(id)).get(0).value(), VerificationResult.class);
+        assertThat(result.getVerdict()).isEqualTo(Verdict.REJECTED);
+        assertThat(result.getReasons()).containsExactly("no policy selects this resource: no policies are loaded");
+        assertThat(keyed(topics.audit(), eventKey(id))).extracting(r -> EventCodec.INSTANCE.decode(topics.audit(),
+                r.value(), AuditEvent.class).getOutcome()).containsExactlyInAnyOrder("SKIPPED", "REJECTED");
     }
 
     @Test
@@ -219,8 +257,9 @@ class KafkaUserAclsIT {
                 new AuditEntry("verify", "VERIFIED", null, in.key(), Map.of()));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-        // The same instance as the verifier's other run: a static group member replaces its predecessor at once.
-        try (StageLoop loop = stage("verifier", "pod-0", input, handler, registry)) {
+        // The same instance and inputs as the verifier's other run: a static group member replaces its
+        // predecessor at once, but keeps its predecessor's assignment when it subscribes to other topics.
+        try (StageLoop loop = stage("verifier", "pod-0", VerificationHandler.inputs(topics), handler, registry)) {
             loop.start();
             // StageLoop aborts such a transaction and retries it (it stops only on an authorisation error
             // thrown as such, and the producer reports this one wrapped): every attempt is refused.
@@ -245,7 +284,7 @@ class KafkaUserAclsIT {
                 outputs.stream().map(t -> new Outbound(t, in.key(), in.event())).toList(),
                 decisionsAudited ? List.of(new AuditEntry(name, "DONE", null, in.key(), Map.of())) : List.of());
 
-        try (StageLoop loop = stage(name, "pod-0", input, handler, new SimpleMeterRegistry())) {
+        try (StageLoop loop = stage(name, "pod-0", List.of(input), handler, new SimpleMeterRegistry())) {
             loop.start();
             await().atMost(WAIT).until(() -> outputs.stream().allMatch(t -> !keyed(t, eventKey(id)).isEmpty())
                     || loop.failure().isPresent());
@@ -257,11 +296,11 @@ class KafkaUserAclsIT {
         }
     }
 
-    private StageLoop stage(String name, String instance, String input, StageHandler handler, SimpleMeterRegistry registry) {
-        StageSpec spec = new StageSpec(name, cluster, instance, List.of(input));
+    private StageLoop stage(String name, String instance, List<String> inputs, StageHandler handler,
+            SimpleMeterRegistry registry) {
+        StageSpec spec = new StageSpec(name, cluster, instance, inputs);
         Emitter emitter = new Emitter(name, cluster, instance, topics, EventCodec.INSTANCE, Clock.systemUTC());
-        return new StageLoop(spec, new StageLoop.Timing(Duration.ofMillis(100), 100, Duration.ofSeconds(30),
-                Duration.ofMillis(100)), clients("gkm-" + name), topics.prefix(), EventCodec.INSTANCE, emitter, handler,
+        return new StageLoop(spec, TIMING, clients("gkm-" + name), topics.prefix(), EventCodec.INSTANCE, emitter, handler,
                 registry);
     }
 
@@ -271,6 +310,14 @@ class KafkaUserAclsIT {
                 .setKind("GKMCache").setNamespace("team-a").setName(id).setUid("uid-" + id).setResourceVersion("1")
                 .setGeneration(1).setSpec("{}").setObservedAt(Instant.now()).build();
         return source.chainStart(new Outbound("unused", eventKey(id), resource));
+    }
+
+    private static ProducerRecord<String, byte[]> admission(String id) {
+        Emitter source = new Emitter("test", cluster, "test", topics, EventCodec.INSTANCE, Clock.systemUTC());
+        AdmissionEvent admission = AdmissionEvent.newBuilder().setRequestUid("uid-" + id).setOperation(Operation.CREATE)
+                .setResourceKey(eventKey(id)).setKind("GKMCache").setUserName("test").setDecision(
+                        io.gkm.schemas.event.Decision.ALLOWED).setReason("").setTime(Instant.now()).build();
+        return source.chainStart(new Outbound("unused", eventKey(id), admission));
     }
 
     private static String eventKey(String id) {

@@ -88,19 +88,21 @@ class RenderedOverlaysIT {
 
     /** The two overlays and what issue #5 asks of their Kafka. */
     enum Overlay {
-        KIND("overlays/kind", 1, 1, 1),
-        PRODUCTION("overlays/production", 3, 3, 2);
+        KIND("overlays/kind", 1, 1, 1, 1),
+        PRODUCTION("overlays/production", 3, 3, 2, 3);
 
         final String path;
         final int kafkaNodes;
         final int replication;
         final int minInsyncReplicas;
+        final int verifiers;
 
-        Overlay(String path, int kafkaNodes, int replication, int minInsyncReplicas) {
+        Overlay(String path, int kafkaNodes, int replication, int minInsyncReplicas, int verifiers) {
             this.path = path;
             this.kafkaNodes = kafkaNodes;
             this.replication = replication;
             this.minInsyncReplicas = minInsyncReplicas;
+            this.verifiers = verifiers;
         }
 
         List<HasMetadata> objects() {
@@ -131,7 +133,7 @@ class RenderedOverlaysIT {
         assertThat(Manifests.ofType(objects, Namespace.class)).extracting(n -> n.getMetadata().getName())
                 .containsExactly(NAMESPACE);
         assertThat(Manifests.ofType(objects, Deployment.class)).extracting(d -> d.getMetadata().getName())
-                .containsExactly("gkm-ingest");
+                .containsExactlyInAnyOrder("gkm-ingest", "gkm-verifier");
         assertThat(objects.stream().filter(o -> o.getKind().equals("CustomResourceDefinition")))
                 .extracting(o -> o.getMetadata().getName()).containsExactlyInAnyOrder(
                         "gkmcaches.gkm.io", "clustergkmcaches.gkm.io", "gkmcachenodes.gkm.io", "clustergkmcachenodes.gkm.io");
@@ -392,30 +394,37 @@ class RenderedOverlaysIT {
 
     @ParameterizedTest
     @EnumSource(Overlay.class)
-    void inlineVerificationReadsGkmsPoliciesFromTheGkmPoliciesConfigMap(Overlay overlay) {
+    void inlineVerificationAndTheVerifierReadGkmsPoliciesFromTheGkmPoliciesConfigMap(Overlay overlay) {
         List<HasMetadata> objects = overlay.objects();
-        Deployment ingest = ingest(objects);
-        Map<String, String> env = resolvedEnv(objects, ingest);
-        GkmConfig config = load(env);
-        List<String> policies = config.get(IngestSettings.POLICIES);
-        PodSpec pod = ingest.getSpec().getTemplate().getSpec();
-        Path policyFile = Path.of(policies.get(0));
-        Volume volume = volumeAt(ingest, policyFile.getParent().toString());
-        Path tufCache = config.get(VerifierSettings.SIGSTORE_TUF_CACHE);
+        Map<String, String> ingestEnv = resolvedEnv(objects, ingest(objects));
+        GkmConfig ingestConfig = load(ingestEnv);
 
-        assertThat(IngestSettings.missingPolicies(config, IngestSettings.kyvernoVerification(config, env))).isEmpty();
-        assertThat(policies).hasSize(1);
-        assertThat(volume.getConfigMap().getName()).isEqualTo("gkm-policies");
-        assertThat(policyFile.getFileName().toString()).isEqualTo("policies.yaml"); // the key `make deploy` writes
-        assertThat(pod.getContainers().get(0).getVolumeMounts()).as("a writable emptyDir holds the TUF cache")
-                .anySatisfy(m -> {
-                    assertThat(tufCache.startsWith(m.getMountPath())).isTrue();
-                    assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
-                    assertThat(pod.getVolumes()).anySatisfy(v -> {
-                        assertThat(v.getName()).isEqualTo(m.getName());
-                        assertThat(v.getEmptyDir()).isNotNull();
+        assertThat(IngestSettings.missingPolicies(ingestConfig, IngestSettings.kyvernoVerification(ingestConfig,
+                ingestEnv))).isEmpty();
+        for (Deployment d : List.of(ingest(objects), verifier(objects))) {
+            GkmConfig config = load(resolvedEnv(objects, d));
+            List<String> policies = config.get(IngestSettings.POLICIES);
+            PodSpec pod = d.getSpec().getTemplate().getSpec();
+            Path policyFile = Path.of(policies.get(0));
+            Volume volume = volumeAt(d, policyFile.getParent().toString());
+            Path tufCache = config.get(VerifierSettings.SIGSTORE_TUF_CACHE);
+
+            assertThat(policies).as(d.getMetadata().getName()).hasSize(1);
+            assertThat(volume.getConfigMap().getName()).isEqualTo("gkm-policies");
+            assertThat(policyFile.getFileName().toString()).isEqualTo("policies.yaml"); // the key `make deploy` writes
+            assertThat(pod.getContainers().get(0).getVolumeMounts()).as(d.getMetadata().getName()
+                    + ": a writable emptyDir holds the TUF cache").anySatisfy(m -> {
+                        assertThat(tufCache.startsWith(m.getMountPath())).isTrue();
+                        assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+                        assertThat(pod.getVolumes()).anySatisfy(v -> {
+                            assertThat(v.getName()).isEqualTo(m.getName());
+                            assertThat(v.getEmptyDir()).isNotNull();
+                        });
                     });
-                });
+        }
+        // The verifier cannot work without them: the pod waits for the ConfigMap rather than start without.
+        assertThat(volumeAt(verifier(objects), "/etc/gkm/policies").getConfigMap().getOptional())
+                .isNotEqualTo(Boolean.TRUE);
     }
 
     @Test
@@ -432,10 +441,16 @@ class RenderedOverlaysIT {
 
     @ParameterizedTest
     @EnumSource(Overlay.class)
-    void ingestReachesKafkaOverTlsWithItsKafkaUsersCertificate(Overlay overlay) {
+    void ingestAndTheVerifierReachKafkaOverTlsEachWithItsOwnKafkaUsersCertificate(Overlay overlay) {
         List<HasMetadata> objects = overlay.objects();
-        Deployment ingest = ingest(objects);
-        Map<String, String> env = resolvedEnv(objects, ingest);
+        for (Deployment d : List.of(ingest(objects), verifier(objects))) {
+            reachesKafkaOverTlsAsItsOwnKafkaUser(objects, d);
+        }
+    }
+
+    /** {@code deployment} reaches Strimzi's TLS listener with the certificate of KafkaUser {@code <its name>}. */
+    private static void reachesKafkaOverTlsAsItsOwnKafkaUser(List<HasMetadata> objects, Deployment deployment) {
+        Map<String, String> env = resolvedEnv(objects, deployment);
         GenericKubernetesResource kafka = Manifests.ofKind(objects, "Kafka").get(0);
         String ns = kafka.getMetadata().getNamespace();
         List<?> listeners = Manifests.field(kafka, "spec", "kafka", "listeners");
@@ -446,17 +461,90 @@ class RenderedOverlaysIT {
         assertThat(listeners).hasSize(1);
         assertThat(env.get(Settings.KAFKA_BOOTSTRAP_SERVERS.envVar()))
                 .isEqualTo(kafka.getMetadata().getName() + "-kafka-bootstrap." + ns + ".svc:" + tls.get("port"));
-        assertThat(secretMountedAt(ingest, truststore.getParent().toString()))
+        assertThat(secretMountedAt(deployment, truststore.getParent().toString()))
                 .isEqualTo(kafka.getMetadata().getName() + "-cluster-ca-cert"); // Strimzi's cluster CA Secret
-        assertThat(secretItems(ingest, truststore.getParent().toString())).containsExactly(
+        assertThat(secretItems(deployment, truststore.getParent().toString())).containsExactly(
                 truststore.getFileName().toString());
-        String userSecret = secretMountedAt(ingest, keystore.getParent().toString());
+        String userSecret = secretMountedAt(deployment, keystore.getParent().toString());
+        assertThat(userSecret).isEqualTo(deployment.getMetadata().getName());
         assertThat(Manifests.ofKind(objects, "KafkaUser")).extracting(u -> u.getMetadata().getName()).contains(userSecret);
-        assertThat(secretItems(ingest, keystore.getParent().toString())).containsExactly("user.p12");
-        EnvVar password = ingest.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        assertThat(secretItems(deployment, keystore.getParent().toString())).containsExactly("user.p12");
+        EnvVar password = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .filter(e -> e.getName().equals("GKM_KAFKA_SSL_KEYSTORE_PASSWORD")).findFirst().orElseThrow();
         assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo(userSecret);
         assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("user.password");
+    }
+
+    // --- the verifier -------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Overlay.class)
+    void theVerifierRunsItsStageInTheOverlaysReplicasEachWithItsPodNameAsInstance(Overlay overlay) {
+        List<HasMetadata> objects = overlay.objects();
+        Deployment verifier = verifier(objects);
+        Container c = verifier.getSpec().getTemplate().getSpec().getContainers().get(0);
+        EnvVar instance = c.getEnv().stream().filter(e -> e.getName().equals(Settings.INSTANCE.envVar())).findFirst()
+                .orElseThrow(() -> new AssertionError("gkm-verifier sets no " + Settings.INSTANCE.envVar()));
+        PodDisruptionBudget pdb = Manifests.named(Manifests.ofType(objects, PodDisruptionBudget.class), "gkm-verifier");
+
+        assertThat(c.getArgs()).containsExactly("verifier");
+        assertThat(verifier.getSpec().getReplicas()).isEqualTo(overlay.verifiers);
+        // Replicas with one GKM_INSTANCE would share a transactional id and fence each other in turn.
+        assertThat(instance.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        assertThat(verifier.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(verifier.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .as("time to finish a transaction after SIGTERM")
+                .isGreaterThan(load(resolvedEnv(objects, verifier)).get(Settings.STAGE_TRANSACTION_TIMEOUT).toSeconds());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Overlay.class)
+    void theVerifiersProbesAndItsOnlyOpenPortAreTheMetricsEndpointItServes(Overlay overlay) {
+        List<HasMetadata> objects = overlay.objects();
+        Deployment verifier = verifier(objects);
+        GkmConfig config = load(resolvedEnv(objects, verifier));
+        Container c = verifier.getSpec().getTemplate().getSpec().getContainers().get(0);
+        NetworkPolicy policy = Manifests.named(Manifests.ofType(objects, NetworkPolicy.class), "gkm-verifier");
+
+        assertThat(config.get(Settings.METRICS_HOST)).isEqualTo("0.0.0.0");
+        assertThat(c.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("metrics");
+            assertThat(p.getContainerPort()).isEqualTo(config.get(Settings.METRICS_PORT));
+        });
+        assertThat(List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())).allSatisfy(p -> {
+            assertThat(p.getHttpGet().getPath()).isEqualTo("/metrics");
+            assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+        });
+        assertThat(verifier.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getPorts())
+                .extracting(p -> p.getPort().getStrVal()).containsExactly("metrics"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Overlay.class)
+    void theVerifierHasNoKubernetesApiAccess(Overlay overlay) {
+        List<HasMetadata> objects = overlay.objects();
+        PodSpec pod = verifier(objects).getSpec().getTemplate().getSpec();
+        String account = pod.getServiceAccountName();
+
+        assertThat(account).isEqualTo("gkm-verifier");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(Manifests.ofType(objects, RoleBinding.class)).noneMatch(b -> bindsServiceAccount(b.getSubjects(), account));
+        assertThat(Manifests.ofType(objects, ClusterRoleBinding.class))
+                .noneMatch(b -> bindsServiceAccount(b.getSubjects(), account));
+    }
+
+    @Test
+    void onKindEveryGkmDeploymentToleratesGkmsGpuNodeTaint() {
+        assertThat(Manifests.ofType(Overlay.KIND.objects(), Deployment.class)).isNotEmpty().allSatisfy(d ->
+                assertThat(d.getSpec().getTemplate().getSpec().getTolerations()).as(d.getMetadata().getName())
+                        .anySatisfy(t -> {
+                            assertThat(t.getKey()).isEqualTo("gpu");
+                            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+                        }));
     }
 
     // --- Kafka --------------------------------------------------------------------------------
@@ -602,6 +690,10 @@ class RenderedOverlaysIT {
 
     private static Deployment ingest(List<HasMetadata> objects) {
         return Manifests.named(Manifests.ofType(objects, Deployment.class), "gkm-ingest");
+    }
+
+    private static Deployment verifier(List<HasMetadata> objects) {
+        return Manifests.named(Manifests.ofType(objects, Deployment.class), "gkm-verifier");
     }
 
     private static Map<String, PodTemplateSpec> workloads(List<HasMetadata> objects) {

@@ -29,12 +29,13 @@ import picocli.CommandLine.Command;
 
 @Command(name = "verifier", mixinStandardHelpOptions = true,
         header = "Runs the verifier stage: gkm.admissions + gkm.resources -> gkm.verifications.",
-        description = {"Runs the verifier as a Kafka stage: every GKMCache and ClusterGKMCache added or modified (as",
-                "gkm.resources tells) is verified against the Kyverno policies of GKM_POLICIES, and its verdict",
-                "(VERIFIED, REJECTED, or ERROR when the registry cannot be reached) is written to gkm.verifications",
-                "with an audit event, in one Kafka transaction. Each instance needs its own GKM_INSTANCE. The",
-                "pipeline topics must exist (gkm topics create). SIGTERM or Ctrl-C stops it cleanly. Exits 2 on",
-                "bad configuration."})
+        description = {"Runs the verifier as a Kafka stage: every GKMCache and ClusterGKMCache added",
+                "or modified (as gkm.resources tells) is verified against the Kyverno policies",
+                "of GKM_POLICIES, and its verdict (VERIFIED, REJECTED, or ERROR when the",
+                "registry cannot be reached) is written to gkm.verifications with an audit",
+                "event, in one Kafka transaction. Each instance needs its own GKM_INSTANCE.",
+                "The pipeline topics must exist (gkm topics create). SIGTERM or Ctrl-C stops",
+                "it cleanly. Exits 2 on bad configuration."})
 final class VerifierCommand extends ConfiguredCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin KafkaPropertyOption kafkaProperty;
     /** Every setting the verifier reads: the shared ones, the policies, the registry's, the Sigstore trust. */

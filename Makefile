@@ -97,8 +97,9 @@ ifeq ($(KYVERNO_ENABLED),true)
 	$(MAKE) deploy-kyverno-policies
 endif
 	$(KUBECTL) -n $(NAMESPACE) wait --for=condition=Ready --timeout=600s kafka/gkm-kafka
-	$(KUBECTL) -n $(NAMESPACE) rollout restart deployment/gkm-ingest
+	$(KUBECTL) -n $(NAMESPACE) rollout restart deployment/gkm-ingest deployment/gkm-verifier
 	$(KUBECTL) -n $(NAMESPACE) rollout status --timeout=300s deployment/gkm-ingest
+	$(KUBECTL) -n $(NAMESPACE) rollout status --timeout=300s deployment/gkm-verifier
 	@echo "run-on-kind: GKM pipeline on kind-$(KIND_CLUSTER_NAME), gkm.kyverno.enabled=$(KYVERNO_ENABLED)"
 
 .PHONY: delete-kind

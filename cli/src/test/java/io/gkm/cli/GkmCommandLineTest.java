@@ -104,7 +104,8 @@ class GkmCommandLineTest {
     void verifyHelpDoesNotOfferKafkaPropertiesButTheKafkaCommandsDo() {
         assertThat(run(Map.of(), "verify", "--help").out()).contains("--policies").doesNotContain("--kafka-property");
         assertThat(run(Map.of(), "bench", "verify", "--help").out()).contains("--registry").doesNotContain("--kafka-property");
-        for (String[] kafkaCommand : new String[][] {{"dev"}, {"ingest"}, {"topics"}, {"config"}, {"bench", "webhook"}}) {
+        for (String[] kafkaCommand : new String[][] {{"dev"}, {"ingest"}, {"verifier"}, {"topics"}, {"config"},
+                {"bench", "webhook"}}) {
             assertThat(run(Map.of(), append(kafkaCommand, "--help")).out()).as(String.join(" ", kafkaCommand))
                     .contains("--kafka-property");
         }

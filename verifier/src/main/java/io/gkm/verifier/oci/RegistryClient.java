@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * {@link RegistryException} (fatal: not found, unauthorised, digest mismatch, limit, insecure).
  * Thread-safe; share one per process so auth challenges, tokens and the Referrers API probe are
  * reused, and content already fetched by digest is not fetched again (up to
- * {@link Builder#contentCacheBytes}).
+ * {@link Builder#contentCacheBytes}): blobs and referrer manifests, never the image's own manifest,
+ * which is asked for every time so that an image gone from the registry stops verifying.
  *
  * <p>Requests each operation sends (after the first 401 of a registry, auth costs nothing more
  * until a token expires): {@link #resolve} 1 (HEAD); {@link #fetchManifest} and {@link #findManifest}
@@ -100,12 +101,20 @@ public final class RegistryClient {
         return findManifest(image).orElseThrow(() -> notFound("fetch manifest " + image, image));
     }
 
-    /** {@link #fetchManifest}, but empty when the registry has no such tag or digest (404). */
+    /**
+     * {@link #fetchManifest}, but empty when the registry has no such tag or digest (404). Always
+     * asks the registry, even for a digest it has seen: an image deleted, quarantined or no longer
+     * readable must stop verifying.
+     */
     public Optional<Manifest> findManifest(ImageReference image) {
+        return findManifest(image, false);
+    }
+
+    private Optional<Manifest> findManifest(ImageReference image, boolean fromCache) {
         String reference = image.digest().map(Digest::toString).orElseGet(() -> image.tag().orElseThrow(
                 () -> new IllegalArgumentException("a manifest needs a tag or digest, " + image + " has neither")));
         return getManifest(image, reference, image.digest().orElse(null), MediaTypes.MANIFEST_ACCEPT,
-                "fetch manifest " + image);
+                "fetch manifest " + image, fromCache);
     }
 
     /**
@@ -171,7 +180,7 @@ public final class RegistryClient {
             withoutReferrersApi.add(repository.registry());
         }
         List<Descriptor> matching = getManifest(repository, subject.referrersTag(), null,
-                List.of(MediaTypes.OCI_INDEX), what + " from tag " + subject.referrersTag())
+                List.of(MediaTypes.OCI_INDEX), what + " from tag " + subject.referrersTag(), false)
                 .filter(Manifest::isIndex)
                 .map(index -> index.manifests().stream().filter(d -> filter.matches(d.artifactType())).toList())
                 .orElse(List.of());
@@ -183,7 +192,8 @@ public final class RegistryClient {
      * by clients, so an entry may point at anything.
      */
     public Manifest fetchReferrer(ImageReference repository, Digest subject, Descriptor referrer) {
-        Manifest manifest = fetchManifest(repository.withDigest(referrer.digest()));
+        ImageReference named = repository.withDigest(referrer.digest());
+        Manifest manifest = findManifest(named, true).orElseThrow(() -> notFound("fetch manifest " + named, named));
         if (manifest.subject() == null || !manifest.subject().digest().equals(subject)) {
             throw new RegistryException(RegistryException.Reason.SUBJECT_MISMATCH, "referrer "
                     + repository.name() + "@" + referrer.digest() + " is listed for " + subject + " but its subject is "
@@ -200,7 +210,7 @@ public final class RegistryClient {
     public Optional<Manifest> signatureManifest(ImageReference repository, Digest image) {
         String what = "fetch signatures " + repository.name() + ":" + image.signatureTag();
         Optional<Manifest> manifest = getManifest(repository, image.signatureTag(), null,
-                MediaTypes.MANIFEST_ACCEPT, what);
+                MediaTypes.MANIFEST_ACCEPT, what, false);
         manifest.ifPresent(m -> {
             long allowed = limits.get(RegistryLimit.SIGNATURE_LAYERS);
             if (m.layers().size() > allowed) {
@@ -249,10 +259,13 @@ public final class RegistryClient {
 
     // ---------------------------------------------------------------------------------------------
 
-    /** GET a manifest; empty on 404. {@code expected} null: checked against Docker-Content-Digest. */
+    /**
+     * GET a manifest; empty on 404. {@code expected} null: checked against Docker-Content-Digest.
+     * {@code cacheable}: content named by {@code expected} may come from, and goes to, the cache.
+     */
     private Optional<Manifest> getManifest(ImageReference repository, String reference, Digest expected,
-                                           List<String> accept, String what) {
-        if (expected != null) {
+                                           List<String> accept, String what, boolean cacheable) {
+        if (expected != null && cacheable) {
             Optional<Manifest> cached = cache.get(repository.registry(), repository.repository(), expected,
                     Manifest.class);
             if (cached.isPresent()) {
@@ -284,7 +297,7 @@ public final class RegistryClient {
             }
         }
         Manifest manifest = Manifest.parse(digest, bytes, response.header("Content-Type").orElse(null), what);
-        if (expected != null) {
+        if (expected != null && cacheable) {
             cache.put(repository.registry(), repository.repository(), expected, manifest, bytes.length);
         }
         return Optional.of(manifest);

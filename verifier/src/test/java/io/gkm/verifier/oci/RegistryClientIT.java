@@ -115,6 +115,28 @@ class RegistryClientIT {
     }
 
     @Test
+    void referrerManifestsComeFromTheCacheButTheImagesOwnManifestIsAskedForEveryTime(OciRegistry registry) {
+        PushedImage image = push(registry, McvImageBuilder.create().build());
+        ImageReference repo = image.byTag();
+        String bundle = pushArtifact(registry, repo, MediaTypes.SIGSTORE_BUNDLE_V03, unique("{}"), image);
+        pushReferrersIndex(registry, repo, image.digest(), List.of(entry(registry, repo, bundle,
+                MediaTypes.SIGSTORE_BUNDLE_V03)));
+        Descriptor referrer = client.referrers(repo, image.digest(),
+                ArtifactTypeFilter.exactly(MediaTypes.SIGSTORE_BUNDLE_V03)).descriptors().get(0);
+
+        long before = client.requestCount();
+        client.fetchReferrer(repo, image.digest(), referrer);
+        client.fetchReferrer(repo, image.digest(), referrer);
+        assertThat(client.requestCount() - before).as("a referrer manifest by digest: fetched once").isEqualTo(1);
+
+        before = client.requestCount();
+        client.fetchManifest(image.byDigest());
+        client.fetchManifest(image.byDigest());
+        assertThat(client.requestCount() - before).as("the image's manifest by digest: asked for each time")
+                .isEqualTo(2);
+    }
+
+    @Test
     void cosignV2SignatureManifestIsFoundAtTheSigTag(OciRegistry registry) {
         PushedImage image = push(registry, McvImageBuilder.create().build());
         ImageReference repo = image.byTag();

@@ -131,8 +131,23 @@ public final class LeaderElectedWatches implements Watches {
             if (failed != null && !closing) {
                 LOG.warn("the election for Lease {} ended: {}; running again", election.lease(), failed.toString());
             }
-            runForLease();
+            runForLeaseAgain();
         });
+    }
+
+    /** Runs for the Lease again; if even that fails (the client is closing, say), tries again later. */
+    private void runForLeaseAgain() {
+        try {
+            runForLease();
+        } catch (RuntimeException e) {
+            if (closing) {
+                return;
+            }
+            LOG.warn("{} cannot run for Lease {} again: {}; trying again in {}", election.identity(), election.lease(),
+                    e.toString(), election.retryPeriod());
+            CompletableFuture.runAsync(this::runForLeaseAgain, CompletableFuture.delayedExecutor(
+                    election.retryPeriod().toMillis(), TimeUnit.MILLISECONDS));
+        }
     }
 
     /** Fabric8's elector thread: this ingest took the Lease. */
@@ -163,6 +178,7 @@ public final class LeaderElectedWatches implements Watches {
         }
         try {
             running = starter.get();
+            startFailure.set(null);
         } catch (RuntimeException e) {
             if (closing) {
                 return; // interrupted by close: stopping is no failure
@@ -191,6 +207,11 @@ public final class LeaderElectedWatches implements Watches {
         return current != null && current.failure().isEmpty();
     }
 
+    /**
+     * Why the watches stopped or could not start. The Lease is still held meanwhile: the caller is to
+     * stop this ingest ({@code gkm ingest} and {@code gkm dev} exit), which gives the Lease up to a
+     * replica that may fare better.
+     */
     @Override
     public Optional<StageFailedException> failure() {
         Watches current = running;

@@ -43,8 +43,10 @@ final class BlockingWork implements AutoCloseable {
         try {
             return CompletableFuture.supplyAsync(work, pool);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException(maxWaiting + " " + what
-                    + " are already waiting; the registry is too slow for the admission rate", e));
+            return CompletableFuture.failedFuture(new IllegalStateException(pool.isShutdown()
+                    ? "the webhook is stopping; no more " + what + " are run"
+                    : maxWaiting + " " + what + " are already waiting; the registry is too slow for the admission rate",
+                    e));
         }
     }
 

@@ -132,6 +132,10 @@ public final class StageLoop implements Runnable, AutoCloseable {
 
     private void loop(KafkaConsumer<byte[], byte[]> consumer) {
         Duration backoff = timing.retryBackoff();
+        // A fence after a batch longer than the transaction timeout is taken for the broker's abort
+        // once; a second in a row stops the stage, so two instances sharing an id do not fence each
+        // other for ever, and a batch that never fits is not retried for ever.
+        boolean lastTimedOut = false;
         while (stopRequested.getCount() > 0) {
             ConsumerRecords<byte[], byte[]> batch;
             try {
@@ -148,9 +152,17 @@ public final class StageLoop implements Runnable, AutoCloseable {
             try {
                 commitBatch(consumer, batch, sendError);
                 backoff = timing.retryBackoff();
+                lastTimedOut = false;
             } catch (RetriableStageException | KafkaException e) {
                 Duration open = Duration.ofNanos(System.nanoTime() - started);
                 if (FatalKafkaErrors.fencedAfterTimeout(e, sendError.get(), open, timing.transactionTimeout())) {
+                    if (lastTimedOut) {
+                        throw new StageFailedException("two batches in a row were fenced after outliving the "
+                                + "transaction timeout (GKM_STAGE_TRANSACTION_TIMEOUT " + timing.transactionTimeout()
+                                + "): raise it or lower GKM_STAGE_MAX_POLL_RECORDS; or another instance with the same "
+                                + "GKM_INSTANCE is running: give each instance its own", e);
+                    }
+                    lastTimedOut = true;
                     abortAndRewind(consumer, batch, e, "the batch took " + open.toMillis() + " ms, longer than the "
                             + "transaction timeout (GKM_STAGE_TRANSACTION_TIMEOUT " + timing.transactionTimeout()
                             + "), so the broker aborted it; raise that or lower GKM_STAGE_MAX_POLL_RECORDS");

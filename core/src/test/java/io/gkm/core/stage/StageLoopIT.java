@@ -191,6 +191,28 @@ class StageLoopIT {
         assertThat(registry.counter("gkm.stage.transactions.aborted", "stage", TestStage.NAME).count()).isEqualTo(1.0);
     }
 
+    @Test
+    void twoBatchesInARowOutlivingTheTransactionTimeoutStopTheStageWithWhatToChange(KafkaCluster kafka)
+            throws Exception {
+        World w = World.create(kafka);
+        send(kafka, w, List.of(event(w, 1, "{}"), event(w, 2, "{}")));
+        AtomicInteger slowDecisionsLeft = new AtomicInteger(2);
+        StageHandler slow = in -> {
+            if (in.offset() == 1 && slowDecisionsLeft.getAndDecrement() > 0) {
+                sleep(Duration.ofSeconds(12));
+            }
+            return TestStage.decide(in, w.output);
+        };
+        try (StageLoop loop = TestStage.loop(new KafkaClientFactory(kafka.bootstrapServers(), Map.of()), w.prefix, "i1",
+                w.input, slow, new SimpleMeterRegistry(), TestStage.timing(500, Duration.ofSeconds(1)))) {
+            loop.start();
+            await().atMost(Duration.ofSeconds(90)).until(() -> loop.failure().isPresent());
+            assertThat(loop.failure().orElseThrow()).hasMessageContaining("two batches in a row")
+                    .hasMessageContaining("GKM_STAGE_TRANSACTION_TIMEOUT");
+        }
+        assertThat(TopicContents.readAll(kafka.readCommittedConsumerProps("r"), w.output)).isEmpty();
+    }
+
     private static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());

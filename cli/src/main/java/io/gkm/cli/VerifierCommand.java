@@ -57,6 +57,7 @@ final class VerifierCommand extends ConfiguredCommand implements Callable<Intege
                     + "): not set; the verifier verifies with these Kyverno policies: give a file or folder of "
                     + "ClusterPolicy YAML (e.g. /etc/gkm/policies in deploy)"));
         }
+        VerifierStage.timing(config); // a GKM_VERIFY_TIMEOUT that does not fit exits 2 before the broker is asked
         List<ClusterPolicy> policies = policies(config);
         PrintWriter out = spec.commandLine().getOut();
         KafkaClientFactory kafka = KafkaClientFactory.from(config);

@@ -143,6 +143,19 @@ class VerifierCommandIT {
         assertThat(badErr.toString()).contains("GKM_POLICIES: ").contains(notAPolicy.toString());
     }
 
+    @Test
+    void theVerifierRefusesAVerifyTimeoutOverHalfTheTransactionTimeout() throws Exception {
+        Path policies = SandboxPolicyFile.gkmCacheV3(dir.resolve("policies"), SIGNER);
+        StringWriter err = new StringWriter();
+        CommandLine tooLong = Gkm.commandLine(Map.of("GKM_POLICIES", policies.toString(),
+                "GKM_VERIFY_TIMEOUT", "31s"));
+        tooLong.setErr(new PrintWriter(err));
+
+        assertThat(tooLong.execute("verifier")).isEqualTo(2);
+        assertThat(err.toString()).contains("GKM_VERIFY_TIMEOUT (--verify-timeout): 31000 ms; it must be more "
+                + "than 0 and at most half of GKM_STAGE_TRANSACTION_TIMEOUT (60000 ms)");
+    }
+
     private static ProducerRecord<String, byte[]> send(KafkaCluster kafka, Topics topics, ResourceEvent event) {
         Emitter ingest = new Emitter("ingest", "it", "it-ingest", topics, EventCodec.INSTANCE, Clock.systemUTC());
         ProducerRecord<String, byte[]> record = ingest.chainStart(

@@ -4,6 +4,7 @@ import io.gkm.core.config.Setting;
 import io.gkm.core.config.SettingType;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** Where the verifier's Sigstore trust comes from (env {@code GKM_*} or flags, see {@link Setting}). */
@@ -45,8 +46,15 @@ public final class VerifierSettings {
             "Folder where the TUF metadata and the public-good trusted root are cached between runs "
                     + "(default: ~/.sigstore-java/root).");
 
+    public static final Setting<Duration> VERIFY_TIMEOUT = new Setting<>("verify.timeout", SettingType.DURATION, "10s",
+            "Longest the verifier stage (gkm verifier, gkm dev) waits for one verification (registry and "
+                    + "signatures); no verdict by then is published as an ERROR verdict that says so. At most half "
+                    + "GKM_STAGE_TRANSACTION_TIMEOUT: the stage takes at most that half divided by this many records "
+                    + "a transaction (fewer when GKM_STAGE_MAX_POLL_RECORDS says so), so a batch of registries that "
+                    + "never answer still commits in time.");
+
     /** Every verifier setting, in README order. */
     public static List<Setting<?>> all() {
-        return List.of(TRUSTED_ROOT, SIGSTORE_TUF_URL, SIGSTORE_TUF_CACHE);
+        return List.of(TRUSTED_ROOT, SIGSTORE_TUF_URL, SIGSTORE_TUF_CACHE, VERIFY_TIMEOUT);
     }
 }

@@ -17,6 +17,8 @@ import io.gkm.schemas.event.VerificationResult;
 import io.gkm.verifier.VerificationRequest;
 import io.gkm.verifier.Verifier;
 import io.gkm.verifier.policy.KubeResource;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,7 @@ import java.util.function.Function;
 /**
  * The verifier stage's decision for one inbound event (see the package documentation for which
  * events are verified and why). Pure apart from the verification itself, which the
- * {@link Verifier} makes against the registry.
+ * {@link Verifier} makes against the registry, within a timeout ({@link BoundedVerification}).
  */
 public final class VerificationHandler implements StageHandler {
     /** The stage name: consumer group {@code gkm.verifier}, CloudEvents source part, audit stage. */
@@ -44,8 +46,10 @@ public final class VerificationHandler implements StageHandler {
     private final Function<VerificationRequest, VerificationResult> verify;
     private final Topics topics;
 
-    public VerificationHandler(Verifier verifier, Topics topics) {
-        this.verify = Objects.requireNonNull(verifier, "verifier")::verify;
+    /** Verifies with {@code verifier}, each verification given at most {@code timeout} (GKM_VERIFY_TIMEOUT). */
+    public VerificationHandler(Verifier verifier, Duration timeout, Topics topics) {
+        this.verify = new BoundedVerification(Objects.requireNonNull(verifier, "verifier")::verify, timeout,
+                Clock.systemUTC());
         this.topics = Objects.requireNonNull(topics, "topics");
     }
 

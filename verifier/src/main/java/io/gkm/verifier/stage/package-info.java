@@ -25,5 +25,12 @@
  * one resource naming a dead registry would otherwise stall every resource behind it on its
  * partition. The resource is verified again at its next change. Broker failures are retried by
  * the stage loop.
+ *
+ * <p>A registry that accepts connections and never answers would hold a verification for the
+ * registry client's timeout times its tries, past the transaction timeout: the broker would
+ * abort the batch and the stage retry it forever. So each verification gets at most
+ * GKM_VERIFY_TIMEOUT ({@link io.gkm.verifier.stage.BoundedVerification}); no verdict by then is
+ * an ERROR verdict that says so, and a batch holds no more records than can all time out within
+ * half the transaction timeout ({@link io.gkm.verifier.stage.VerifierStage#fit}).
  */
 package io.gkm.verifier.stage;

@@ -21,6 +21,7 @@ import io.gkm.verifier.oci.RegistryClient;
 import io.gkm.verifier.sandbox.SandboxPolicies;
 import io.gkm.verifier.sandbox.SignatureFormat;
 import io.gkm.verifier.sandbox.SigningIdentity;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +42,9 @@ class VerificationHandlerTest {
                     SigningIdentity.email("release@gkm.test", "https://oidc.gkm.test"))))
             .registry(RegistryClient.builder().build())
             .build();
-    private final VerificationHandler handler = new VerificationHandler(verifier, TOPICS);
+    private final VerificationHandler handler = new VerificationHandler(verifier, Duration.ofSeconds(10), TOPICS);
 
-    private static ResourceEvent resource(ChangeType change, Map<String, String> labels, String spec) {
+    static ResourceEvent resource(ChangeType change, Map<String, String> labels, String spec) {
         return ResourceEvent.newBuilder()
                 .setChangeType(change)
                 .setResourceKey(KEY)

@@ -36,7 +36,9 @@ import io.gkm.verifier.sandbox.Signing;
 import io.gkm.verifier.sandbox.SigningIdentity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,6 +46,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,18 +93,24 @@ class VerifierStageIT {
                 .build();
     }
 
-    private static StageLoop stage(KafkaCluster kafka, Topics topics, Verifier verifier) {
+    private static StageLoop stage(KafkaCluster kafka, Topics topics, Verifier verifier, Duration verifyTimeout) {
         StageSpec spec = new StageSpec(VerificationHandler.STAGE, "c1", "it-1", VerificationHandler.inputs(topics));
         StageLoop.Timing timing = new StageLoop.Timing(Duration.ofMillis(100), 500, Duration.ofSeconds(30),
                 Duration.ofMillis(100));
-        return VerifierStage.loop(spec, timing, new KafkaClientFactory(kafka.bootstrapServers(), Map.of()), topics,
-                verifier, new SimpleMeterRegistry());
+        return VerifierStage.loop(spec, timing, verifyTimeout,
+                new KafkaClientFactory(kafka.bootstrapServers(), Map.of()), topics, verifier,
+                new SimpleMeterRegistry());
     }
 
     /** Runs the stage until {@code topic} holds {@code count} records, then stops it; it must not fail. */
     private static void runUntil(KafkaCluster kafka, Topics topics, Verifier verifier, String topic, int count)
             throws InterruptedException {
-        try (StageLoop stage = stage(kafka, topics, verifier)) {
+        runUntil(kafka, topics, verifier, Duration.ofSeconds(15), topic, count);
+    }
+
+    private static void runUntil(KafkaCluster kafka, Topics topics, Verifier verifier, Duration verifyTimeout,
+            String topic, int count) throws InterruptedException {
+        try (StageLoop stage = stage(kafka, topics, verifier, verifyTimeout)) {
             stage.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> stage.failure().isPresent()
                     || read(kafka, topic).size() == count);
@@ -219,6 +228,86 @@ class VerifierStageIT {
         assertThat(audits).extracting(AuditEvent::getOutcome).containsExactly("ERROR", "REJECTED");
         assertThat(audits.get(0).getReason()).isEqualTo(results.get(0).getReasons().get(0));
         assertThat(read(kafka, topics.dlq())).isEmpty();
+    }
+
+    @Test
+    void aRegistryThatAcceptsConnectionsAndNeverAnswersGivesAnErrorVerdictInTimeAndTheStageGoesOn(KafkaCluster kafka)
+            throws IOException, InterruptedException {
+        Topics topics = topics(kafka);
+        try (SilentRegistry silent = SilentRegistry.start()) {
+            send(kafka, topics, List.of(
+                    event(topics, resource("silent-a", silent.hostPort() + "/gkm/cache:rocm")),
+                    event(topics, ResourceEvent.newBuilder(resource("unlabelled", "quay.io/gkm/cache:rocm"))
+                            .setLabels(Map.of()).build()),
+                    event(topics, resource("silent-b", silent.hostPort() + "/gkm/other:rocm"))));
+
+            // The registry client as configured by default: its 30 s timeout and retries alone
+            // would outlast the 30 s transaction timeout.
+            runUntil(kafka, topics, verifier(RegistryClient.builder().build()), Duration.ofSeconds(1),
+                    topics.verifications(), 3);
+            assertThat(silent.accepted()).as("the verifier reached the silent registry").isPositive();
+        }
+
+        List<VerificationResult> results = read(kafka, topics.verifications()).stream()
+                .map(r -> CODEC.decode(r.topic(), r.value(), VerificationResult.class)).toList();
+        assertThat(results).extracting(VerificationResult::getResourceKey).containsExactly(
+                "c1/team-a/GKMCache/silent-a", "c1/team-a/GKMCache/unlabelled", "c1/team-a/GKMCache/silent-b");
+        assertThat(results).extracting(VerificationResult::getVerdict)
+                .containsExactly(Verdict.ERROR, Verdict.REJECTED, Verdict.ERROR);
+        assertThat(results.get(0).getReasons()).containsExactly(
+                "no verdict within 1000 ms (GKM_VERIFY_TIMEOUT): the registry is slow or unreachable");
+        assertThat(results.get(1).getReasons().get(0)).startsWith("no policy selects this resource");
+        assertThat(results.get(2).getReasons()).isEqualTo(results.get(0).getReasons());
+        List<AuditEvent> audits = read(kafka, topics.audit()).stream()
+                .map(r -> CODEC.decode(r.topic(), r.value(), AuditEvent.class)).toList();
+        assertThat(audits).extracting(AuditEvent::getOutcome).containsExactly("ERROR", "REJECTED", "ERROR");
+        assertThat(audits.get(0).getReason()).isEqualTo(results.get(0).getReasons().get(0));
+        assertThat(read(kafka, topics.dlq())).isEmpty();
+    }
+
+    /** A registry on 127.0.0.1 that accepts every connection and never writes a byte. */
+    private static final class SilentRegistry implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> connections = new CopyOnWriteArrayList<>();
+        private final Thread acceptor;
+
+        private SilentRegistry(ServerSocket server) {
+            this.server = server;
+            this.acceptor = new Thread(this::accept, "silent-registry");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        static SilentRegistry start() throws IOException {
+            return new SilentRegistry(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        }
+
+        private void accept() {
+            try {
+                while (true) {
+                    connections.add(server.accept());
+                }
+            } catch (IOException e) {
+                // closed: the test is over
+            }
+        }
+
+        String hostPort() {
+            return "127.0.0.1:" + server.getLocalPort();
+        }
+
+        int accepted() {
+            return connections.size();
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            server.close();
+            acceptor.join();
+            for (Socket connection : connections) {
+                connection.close();
+            }
+        }
     }
 
     @Test

@@ -13,13 +13,11 @@ import io.gkm.verifier.VerifierSettings;
 import io.gkm.verifier.oci.RegistrySettings;
 import io.gkm.verifier.policy.ClusterPolicy;
 import io.gkm.verifier.policy.PolicyLoadException;
-import io.gkm.verifier.policy.PolicyLoader;
 import io.gkm.verifier.stage.VerificationHandler;
 import io.gkm.verifier.stage.VerifierStage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -84,9 +82,8 @@ final class VerifierCommand extends ConfiguredCommand implements Callable<Intege
      * @throws ConfigException when they cannot be loaded, with the loader's reason
      */
     static List<ClusterPolicy> policies(GkmConfig config) {
-        List<Path> paths = config.get(IngestSettings.POLICIES).stream().map(Path::of).toList();
         try {
-            return PolicyLoader.load(paths);
+            return IngestSettings.loadPolicies(config);
         } catch (PolicyLoadException e) {
             throw new ConfigException(List.of(IngestSettings.POLICIES.envVar() + ": " + e.getMessage()));
         }

@@ -25,7 +25,6 @@ import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
 import io.gkm.verifier.policy.ClusterPolicy;
 import io.gkm.verifier.policy.PolicyLoadException;
-import io.gkm.verifier.policy.PolicyLoader;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -174,11 +173,10 @@ public final class Ingest implements AutoCloseable {
             LOG.warn("inline verification denies every resource it verifies: {}", missing.get());
             return List.of();
         }
-        List<Path> paths = config.get(IngestSettings.POLICIES).stream().map(Path::of).toList();
         try {
-            List<ClusterPolicy> policies = PolicyLoader.load(paths);
+            List<ClusterPolicy> policies = IngestSettings.loadPolicies(config);
             LOG.info("inline verification ({}={}) with {} policies from {}", IngestSettings.INLINE_VERIFY.envVar(),
-                    IngestSettings.INLINE_VERIFY.type().render(inline), policies.size(), paths);
+                    IngestSettings.INLINE_VERIFY.type().render(inline), policies.size(), config.get(IngestSettings.POLICIES));
             return policies;
         } catch (PolicyLoadException e) {
             throw new IllegalStateException("cannot load the policies of inline verification ("

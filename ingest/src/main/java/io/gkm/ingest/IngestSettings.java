@@ -8,6 +8,9 @@ import io.gkm.ingest.admission.InlineVerify;
 import io.gkm.ingest.admission.KyvernoVerification;
 import io.gkm.ingest.watch.KubernetesAccess;
 import io.gkm.ingest.watch.LeaderElectedWatches;
+import io.gkm.verifier.policy.ClusterPolicy;
+import io.gkm.verifier.policy.PolicyLoadException;
+import io.gkm.verifier.policy.PolicyLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -166,6 +169,16 @@ public final class IngestSettings {
                     + "two tries, or the leader gives up the Lease between renewals");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The Kyverno policies of {@link #POLICIES} (set), as both the webhook's inline verification and
+     * the verifier stage read them.
+     *
+     * @throws PolicyLoadException naming the file and field that cannot be loaded
+     */
+    public static List<ClusterPolicy> loadPolicies(GkmConfig config) throws PolicyLoadException {
+        return PolicyLoader.load(config.get(POLICIES).stream().map(Path::of).toList());
     }
 
     /**

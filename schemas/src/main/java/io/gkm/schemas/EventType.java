@@ -2,6 +2,7 @@ package io.gkm.schemas;
 
 import io.gkm.schemas.event.AdmissionEvent;
 import io.gkm.schemas.event.AuditEvent;
+import io.gkm.schemas.event.AuditLedgerEntry;
 import io.gkm.schemas.event.DeadLetter;
 import io.gkm.schemas.event.InstallJob;
 import io.gkm.schemas.event.InstallResult;
@@ -27,7 +28,8 @@ public enum EventType {
     INSTALL_RESULT(InstallResult.class, InstallResult.getClassSchema(), "io.gkm.installresult.v1"),
     NODE_INVENTORY(NodeInventory.class, NodeInventory.getClassSchema(), "io.gkm.nodeinventory.v1"),
     AUDIT(AuditEvent.class, AuditEvent.getClassSchema(), "io.gkm.audit.v1"),
-    DEAD_LETTER(DeadLetter.class, DeadLetter.getClassSchema(), "io.gkm.deadletter.v1");
+    DEAD_LETTER(DeadLetter.class, DeadLetter.getClassSchema(), "io.gkm.deadletter.v1"),
+    AUDIT_LEDGER(AuditLedgerEntry.class, AuditLedgerEntry.getClassSchema(), "io.gkm.auditledger.v1");
 
     private final Class<? extends SpecificRecord> recordClass;
     private final Schema schema;

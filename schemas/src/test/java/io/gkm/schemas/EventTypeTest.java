@@ -25,7 +25,8 @@ class EventTypeTest {
                 EventType.INSTALL_RESULT, "io.gkm.installresult.v1",
                 EventType.NODE_INVENTORY, "io.gkm.nodeinventory.v1",
                 EventType.AUDIT, "io.gkm.audit.v1",
-                EventType.DEAD_LETTER, "io.gkm.deadletter.v1"));
+                EventType.DEAD_LETTER, "io.gkm.deadletter.v1",
+                EventType.AUDIT_LEDGER, "io.gkm.auditledger.v1"));
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package io.gkm.schemas;
 
 import io.gkm.schemas.event.AdmissionEvent;
 import io.gkm.schemas.event.AuditEvent;
+import io.gkm.schemas.event.AuditLedgerEntry;
 import io.gkm.schemas.event.CacheTarget;
 import io.gkm.schemas.event.ChangeType;
 import io.gkm.schemas.event.DeadLetter;
@@ -11,6 +12,7 @@ import io.gkm.schemas.event.InstallJob;
 import io.gkm.schemas.event.InstallOutcome;
 import io.gkm.schemas.event.InstallResult;
 import io.gkm.schemas.event.JobAction;
+import io.gkm.schemas.event.LedgerHeader;
 import io.gkm.schemas.event.NodeInventory;
 import io.gkm.schemas.event.Operation;
 import io.gkm.schemas.event.ResourceEvent;
@@ -42,6 +44,7 @@ final class Events {
             case NODE_INVENTORY -> nodeInventory();
             case AUDIT -> audit();
             case DEAD_LETTER -> deadLetter();
+            case AUDIT_LEDGER -> auditLedgerEntry();
         };
     }
 
@@ -172,6 +175,25 @@ final class Events {
                 .setErrorClass(UndecodableRecordException.class.getName())
                 .setStage("verifier")
                 .setTime(T)
+                .build();
+    }
+
+    static AuditLedgerEntry auditLedgerEntry() {
+        byte[] value = EventCodec.INSTANCE.encode(audit());
+        return AuditLedgerEntry.newBuilder()
+                .setSequence(7L)
+                .setPreviousHash(ByteBuffer.wrap(new byte[32]))
+                .setHash(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .setRecordedAt(T.plusSeconds(1))
+                .setSourceTopic("gkm.audit")
+                .setSourcePartition(2)
+                .setSourceOffset(99L)
+                .setSourceTimestamp(T)
+                .setKey(ByteBuffer.wrap(KEY.getBytes(StandardCharsets.UTF_8)))
+                .setHeaders(List.of(new LedgerHeader("ce_id", ByteBuffer.wrap("e-9".getBytes(StandardCharsets.UTF_8)))))
+                .setValue(ByteBuffer.wrap(value))
+                .setEvent(audit())
+                .setUndecodable("a sample with both set, so that every field round-trips")
                 .build();
     }
 }

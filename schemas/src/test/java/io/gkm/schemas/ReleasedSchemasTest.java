@@ -108,6 +108,16 @@ class ReleasedSchemasTest {
     }
 
     @Test
+    void newestAuditLedgerEntryEmbedsTheNewestAuditEvent() {
+        // The ledger keeps each audit event decoded: a new AuditEvent version must be released in
+        // AuditLedgerEntry too, or ledger entries would drop its new fields.
+        Schema embedded = ReleasedSchemas.latest(EventType.AUDIT_LEDGER).schema().getField("event").schema()
+                .getTypes().stream().filter(s -> s.getType() == Schema.Type.RECORD).findFirst().orElseThrow();
+
+        assertThat(embedded.toString(true)).isEqualTo(ReleasedSchemas.latest(EventType.AUDIT).schema().toString(true));
+    }
+
+    @Test
     void compatibilityCheckCatchesAFieldAddedWithoutDefault() {
         Schema v1 = ReleasedSchemas.versions(EventType.RESOURCE).get(0).schema();
         String json = v1.toString().replace("\"fields\":[",

@@ -127,6 +127,16 @@ public final class Topics {
     }
 
     /**
+     * The dispatcher's own state: per resource key, the last VerificationResult that decides what
+     * nodes get (VERIFIED, or REJECTED once the image is no longer trusted), or the DELETED
+     * ResourceEvent once the cache is gone, so that a restarted dispatcher still knows which caches
+     * a node that reports later must get, and which nodes a deleted cache must be removed from.
+     */
+    public String dispatcherState() {
+        return prefix + "dispatcher.state";
+    }
+
+    /**
      * The jobs topic of one node: {@code <prefix>jobs.<cluster>.<node>}, each character Kafka does
      * not allow replaced by {@code _}. A name longer than {@value #MAX_NAME_LENGTH} characters is
      * cut to {@value #MAX_NAME_LENGTH} and ends in {@code -} plus the first {@value #HASH_LENGTH} hex
@@ -169,8 +179,8 @@ public final class Topics {
      * The fixed topics with their settings: the resource topics (admissions, resources,
      * verifications, install-results) and audit and dlq share the partition count; nodes is
      * compacted; audit keeps 90 days; audit-ledger has one partition (one hash chain) and is kept
-     * forever; dlq keeps 30 days; ingest.watch-state is compacted and partitioned like the resource
-     * topics. Jobs topics are per node: {@link #jobsTopic}.
+     * forever; dlq keeps 30 days; ingest.watch-state and dispatcher.state are compacted and
+     * partitioned like the resource topics. Jobs topics are per node: {@link #jobsTopic}.
      */
     public List<TopicSpec> pipelineTopics() {
         Map<String, String> nodes = base();
@@ -184,6 +194,8 @@ public final class Topics {
         dlq.put("retention.ms", Long.toString(DLQ_RETENTION_MS));
         Map<String, String> watchState = base();
         watchState.put("cleanup.policy", "compact");
+        Map<String, String> dispatcherState = base();
+        dispatcherState.put("cleanup.policy", "compact");
         return List.of(
                 new TopicSpec(admissions(), partitions, replication, base()),
                 new TopicSpec(resources(), partitions, replication, base()),
@@ -193,7 +205,8 @@ public final class Topics {
                 new TopicSpec(audit(), partitions, replication, audit),
                 new TopicSpec(auditLedger(), 1, replication, ledger),
                 new TopicSpec(dlq(), partitions, replication, dlq),
-                new TopicSpec(ingestWatchState(), partitions, replication, watchState));
+                new TopicSpec(ingestWatchState(), partitions, replication, watchState),
+                new TopicSpec(dispatcherState(), partitions, replication, dispatcherState));
     }
 
     /** With three or more replicas a write must reach two of them. */

@@ -14,9 +14,11 @@ class TopicsTest {
     @Test
     void fixedTopicNamesUseTheDefaultPrefix() {
         assertThat(List.of(topics.admissions(), topics.resources(), topics.verifications(), topics.installResults(),
-                topics.nodes(), topics.audit(), topics.auditLedger(), topics.dlq(), topics.ingestWatchState()))
+                topics.nodes(), topics.audit(), topics.auditLedger(), topics.dlq(), topics.ingestWatchState(),
+                topics.dispatcherState()))
                 .containsExactly("gkm.admissions", "gkm.resources", "gkm.verifications", "gkm.install-results",
-                        "gkm.nodes", "gkm.audit", "gkm.audit-ledger", "gkm.dlq", "gkm.ingest.watch-state");
+                        "gkm.nodes", "gkm.audit", "gkm.audit-ledger", "gkm.dlq", "gkm.ingest.watch-state",
+                        "gkm.dispatcher.state");
     }
 
     @Test
@@ -82,7 +84,7 @@ class TopicsTest {
         Map<String, TopicSpec> specs = new Topics("gkm.", 12, (short) 1).pipelineTopics().stream()
                 .collect(Collectors.toMap(TopicSpec::name, s -> s));
 
-        assertThat(specs).hasSize(9);
+        assertThat(specs).hasSize(10);
         for (String resourceTopic : List.of("gkm.admissions", "gkm.resources", "gkm.verifications", "gkm.install-results")) {
             assertThat(specs.get(resourceTopic).partitions()).as(resourceTopic).isEqualTo(12);
             assertThat(specs.get(resourceTopic).replicationFactor()).isEqualTo((short) 1);
@@ -94,6 +96,8 @@ class TopicsTest {
         assertThat(specs.get("gkm.dlq").configs()).containsEntry("retention.ms", Long.toString(30L * 24 * 3600 * 1000));
         assertThat(specs.get("gkm.ingest.watch-state").configs()).containsEntry("cleanup.policy", "compact");
         assertThat(specs.get("gkm.ingest.watch-state").partitions()).isEqualTo(12);
+        assertThat(specs.get("gkm.dispatcher.state").configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(specs.get("gkm.dispatcher.state").partitions()).isEqualTo(12);
         assertThat(specs.get("gkm.resources").configs()).doesNotContainKey("min.insync.replicas");
     }
 

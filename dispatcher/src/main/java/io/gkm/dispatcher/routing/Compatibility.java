@@ -1,0 +1,50 @@
+package io.gkm.dispatcher.routing;
+
+import io.gkm.schemas.event.CacheTarget;
+import io.gkm.schemas.event.Gpu;
+import io.gkm.schemas.event.NodeInventory;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * GKM's compatibility rule (DESIGN.md section 5): a GPU can use a kernel cache when one of the
+ * cache's targets has the GPU's backend, architecture and warp size. Backend and architecture
+ * are compared without regard to case ({@code HIP} and {@code hip} name one backend).
+ */
+public final class Compatibility {
+    private Compatibility() {
+    }
+
+    /** True when {@code gpu} matches one of {@code targets}. */
+    public static boolean compatible(Gpu gpu, List<CacheTarget> targets) {
+        return targets.stream().anyMatch(t -> same(t.getBackend(), gpu.getBackend()) && same(t.getArch(), gpu.getArch())
+                && t.getWarpSize() == gpu.getWarpSize());
+    }
+
+    /** True when one GPU of {@code node} matches one of {@code targets}. */
+    public static boolean compatible(NodeInventory node, List<CacheTarget> targets) {
+        return node.getGpus().stream().anyMatch(gpu -> compatible(gpu, targets));
+    }
+
+    /** {@code backend/arch/warpSize} of each GPU group, for a reason a person reads. */
+    public static String describeGpus(NodeInventory node) {
+        if (node.getGpus().isEmpty()) {
+            return "no GPU";
+        }
+        return String.join(", ", node.getGpus().stream()
+                .map(g -> g.getBackend() + "/" + g.getArch() + "/" + g.getWarpSize()).toList());
+    }
+
+    /** {@code backend/arch/warpSize} of each target. */
+    public static String describeTargets(List<CacheTarget> targets) {
+        if (targets.isEmpty()) {
+            return "no target";
+        }
+        return String.join(", ", targets.stream()
+                .map(t -> t.getBackend() + "/" + t.getArch() + "/" + t.getWarpSize()).toList());
+    }
+
+    private static boolean same(String a, String b) {
+        return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+    }
+}

@@ -15,8 +15,12 @@ import java.util.Objects;
  * @param instance  this process; with the name it makes the stable transactional id, so a
  *                  restarted instance fences its crashed predecessor and aborts its open transaction
  * @param inputs    topics the stage reads
+ * @param groupSuffix null for one consumer group shared by every instance of the stage; else
+ *                  appended to the group id ({@code <prefix><name>.<suffix>}), for a stage whose
+ *                  instances each read their own topic and must not rebalance each other (one
+ *                  node-consumer a node)
  */
-public record StageSpec(String name, String cluster, String instance, List<String> inputs) {
+public record StageSpec(String name, String cluster, String instance, List<String> inputs, String groupSuffix) {
     public StageSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(cluster, "cluster");
@@ -25,6 +29,14 @@ public record StageSpec(String name, String cluster, String instance, List<Strin
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("stage " + name + " reads no topic");
         }
+        if (groupSuffix != null && groupSuffix.isEmpty()) {
+            throw new IllegalArgumentException("stage " + name + ": an empty group suffix; use null for none");
+        }
+    }
+
+    /** A stage whose instances share one consumer group. */
+    public StageSpec(String name, String cluster, String instance, List<String> inputs) {
+        this(name, cluster, instance, inputs, null);
     }
 
     /** A stage's identity from the configuration (GKM_CLUSTER, GKM_INSTANCE or the host name). */
@@ -46,7 +58,7 @@ public record StageSpec(String name, String cluster, String instance, List<Strin
     }
 
     public String groupId(String topicPrefix) {
-        return topicPrefix + name;
+        return topicPrefix + name + (groupSuffix == null ? "" : "." + groupSuffix);
     }
 
     public String transactionalId(String topicPrefix) {

@@ -25,6 +25,16 @@ class StageSpecTest {
     }
 
     @Test
+    void aGroupSuffixGivesEachInstanceItsOwnGroupUnderTheStagesName() {
+        StageSpec spec = new StageSpec("node-consumer", "c1", "gpu-node-7", List.of("gkm.jobs.c1.gpu-node-7"),
+                "c1.gpu-node-7");
+        assertThat(spec.groupId("gkm.")).isEqualTo("gkm.node-consumer.c1.gpu-node-7");
+        assertThat(spec.transactionalId("gkm.")).isEqualTo("gkm.node-consumer.c1.gpu-node-7");
+        assertThat(new StageSpec("verifier", "c1", "pod-0", List.of("in")).groupId("gkm.")).isEqualTo("gkm.verifier");
+        assertThatThrownBy(() -> new StageSpec("x", "c", "i", List.of("in"), "")).hasMessageContaining("empty group suffix");
+    }
+
+    @Test
     void instanceDefaultsToTheHostName() {
         assertThat(StageSpec.of(config(Map.of()), "verifier", List.of("in")).instance()).isNotBlank();
     }

@@ -3,14 +3,21 @@ package io.gkm.verifier.oci;
 import io.gkm.core.config.GkmConfig;
 import io.gkm.core.image.Digest;
 import io.gkm.core.image.ImageReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +39,7 @@ import java.util.regex.Pattern;
  *
  * <p>Requests each operation sends (after the first 401 of a registry, auth costs nothing more
  * until a token expires): {@link #resolve} 1 (HEAD); {@link #fetchManifest} and {@link #findManifest}
- * 1; {@link #fetchBlob} 1 (+ redirects); {@link #referrers} 1 with a Referrers API, 2 the first time
+ * 1; {@link #fetchBlob} and {@link #downloadBlob} 1 (+ redirects); {@link #referrers} 1 with a Referrers API, 2 the first time
  * a registry answers 404 (then 1: the tag schema directly); {@link #signatureManifest} 1.
  * {@link #requestCount()} counts them all, token requests, retries and redirects included. A
  * blob, or a manifest by digest, that this client fetched before costs none.
@@ -151,6 +158,55 @@ public final class RegistryClient {
         cache.put(repository.registry(), repository.repository(), descriptor.digest(), response.body().clone(),
                 descriptor.size());
         return response.body();
+    }
+
+    /**
+     * Downloads a blob of {@code repository} into {@code file} (created or replaced) without holding
+     * it in memory, and checks it against {@code descriptor}'s size and digest. A descriptor larger
+     * than the LAYER_BYTES limit fails before any request; a body longer than the descriptor is cut
+     * off. Whatever fails, {@code file} may hold a partial body: the caller deletes it.
+     *
+     * <p>The whole download must finish within the client's timeout (GKM_REGISTRY_TIMEOUT), as
+     * every request of this client.
+     */
+    public void downloadBlob(ImageReference repository, Descriptor descriptor, Path file) {
+        String what = "download blob " + repository.name() + "@" + descriptor.digest();
+        long allowed = limits.get(RegistryLimit.LAYER_BYTES);
+        if (descriptor.size() > allowed) {
+            throw new RegistryLimitException(RegistryLimit.LAYER_BYTES, allowed, descriptor.size(), what);
+        }
+        RegistryTransport.Response response = transport.execute(new RegistryTransport.Call("GET",
+                uri(repository, "blobs/" + descriptor.digest()), repository.registry(), repository.repository(),
+                false, true, Map.of("Accept", "*/*"), null, descriptor.size(), what, file));
+        expect(response, 200, what);
+        if (response.overLimit() || response.bodySize() != descriptor.size()) {
+            throw new RegistryException(RegistryException.Reason.DIGEST_MISMATCH, what + ": the registry sent "
+                    + (response.overLimit() ? "more than " : "") + response.bodySize()
+                    + " bytes, the descriptor says " + descriptor.size() + "; the content is not what was signed");
+        }
+        Digest actual = digestOf(file, descriptor.digest(), what);
+        if (!actual.equals(descriptor.digest())) {
+            throw mismatch(what, descriptor.digest(), actual);
+        }
+    }
+
+    /** The digest of a file's content with {@code like}'s algorithm, read in chunks. */
+    private static Digest digestOf(Path file, Digest like, String what) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-" + like.algorithm().substring("sha".length()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has " + like.algorithm(), e);
+        }
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(what + ": cannot read back " + file + ": " + e.getMessage(), e);
+        }
+        return new Digest(like.algorithm(), HexFormat.of().formatHex(md.digest()));
     }
 
     /** The config blob of an image manifest, with its labels (IMAGE_CONFIG_BYTES limit). */

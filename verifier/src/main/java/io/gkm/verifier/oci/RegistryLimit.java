@@ -13,6 +13,8 @@ public enum RegistryLimit {
     SIGNATURE_LAYER_BYTES(1L << 20, true, "signature layer"),
     /** Bytes of one sigstore bundle (cosign v3 referrer layer). */
     BUNDLE_BYTES(10L << 20, true, "sigstore bundle"),
+    /** Bytes of one image layer downloaded to a file ({@link RegistryClient#downloadBlob}): 10 GiB. */
+    LAYER_BYTES(10L << 30, true, "image layer"),
     /** Referrers of one digest that match the artifact type asked for. */
     REFERRERS(50, false, "referrers"),
     /** Layers of one cosign v2 signature manifest. */

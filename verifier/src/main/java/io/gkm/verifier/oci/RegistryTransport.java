@@ -12,7 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,9 +52,17 @@ final class RegistryTransport {
      *                     in {@code headers} is sent as is (to the same origin only)
      * @param maxBodyBytes longest successful body we read; beyond it the response is marked over limit
      * @param what         what the request is for, first words of every error message
+     * @param bodyFile     null: a successful body is kept in memory; else it is written to this file
+     *                     (created or truncated at each attempt), never held in memory
      */
     record Call(String method, URI uri, String registry, String repository, boolean push, boolean authenticate,
-                Map<String, String> headers, byte[] body, long maxBodyBytes, String what) {
+                Map<String, String> headers, byte[] body, long maxBodyBytes, String what, Path bodyFile) {
+
+        /** A call whose answer is kept in memory. */
+        Call(String method, URI uri, String registry, String repository, boolean push, boolean authenticate,
+             Map<String, String> headers, byte[] body, long maxBodyBytes, String what) {
+            this(method, uri, registry, repository, push, authenticate, headers, body, maxBodyBytes, what, null);
+        }
     }
 
     /**
@@ -358,10 +369,17 @@ final class RegistryTransport {
         requests.incrementAndGet();
         listener.sent(request.method(), request.uri());
         boolean head = request.method().equals("HEAD");
-        CompletableFuture<HttpResponse<BoundedBody.Body>> future = http.sendAsync(request,
-                info -> head ? HttpResponse.BodySubscribers.replacing(BoundedBody.Body.EMPTY)
-                        : new BoundedBody(info.statusCode() / 100 == 2 ? call.maxBodyBytes() : ERROR_BODY_BYTES,
-                                info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+        CompletableFuture<HttpResponse<BoundedBody.Body>> future = http.sendAsync(request, info -> {
+            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            boolean success = info.statusCode() / 100 == 2;
+            if (head) {
+                return HttpResponse.BodySubscribers.replacing(BoundedBody.Body.EMPTY);
+            }
+            if (success && call.bodyFile() != null) {
+                return new FileBody(call.bodyFile(), call.maxBodyBytes(), declared);
+            }
+            return new BoundedBody(success ? call.maxBodyBytes() : ERROR_BODY_BYTES, declared);
+        });
         try {
             // The request timeout only covers the wait for headers; this one covers the body too.
             HttpResponse<BoundedBody.Body> response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -461,6 +479,105 @@ final class RegistryTransport {
         @Override
         public void onComplete() {
             result.complete(new Body(out.toByteArray(), false, seen));
+        }
+    }
+
+    /**
+     * Writes a body to a file up to {@code max} bytes; cuts it off (and stops reading) beyond that,
+     * so a layer is never held in memory and a registry cannot fill the disk past the limit.
+     */
+    static final class FileBody implements HttpResponse.BodySubscriber<BoundedBody.Body> {
+        private final Path file;
+        private final long max;
+        private final long declared;
+        private final CompletableFuture<BoundedBody.Body> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+        private FileChannel channel;
+        private long seen;
+
+        FileBody(Path file, long max, long declared) {
+            this.file = file;
+            this.max = max;
+            this.declared = declared;
+        }
+
+        @Override
+        public CompletionStage<BoundedBody.Body> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                s.cancel();
+                result.completeExceptionally(e);
+                return;
+            }
+            if (declared > max) {
+                finish(s, true, declared); // Content-Length already says too much: do not read any of it
+                return;
+            }
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                for (ByteBuffer buffer : items) {
+                    long room = max - seen;
+                    seen += buffer.remaining();
+                    if (buffer.remaining() > room) {
+                        buffer.limit(buffer.position() + (int) room);
+                        write(buffer);
+                        finish(subscription, true, Math.max(seen, declared));
+                        return;
+                    }
+                    write(buffer);
+                }
+            } catch (IOException e) {
+                subscription.cancel();
+                close();
+                result.completeExceptionally(e);
+            }
+        }
+
+        private void write(ByteBuffer buffer) throws IOException {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+
+        private void finish(Flow.Subscription s, boolean overLimit, long size) {
+            s.cancel();
+            close();
+            result.complete(new BoundedBody.Body(new byte[0], overLimit, size));
+        }
+
+        private void close() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the body is judged by its size and digest, read back from the file
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            close();
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            close();
+            result.complete(new BoundedBody.Body(new byte[0], false, seen));
         }
     }
 }

@@ -62,14 +62,22 @@ public final class CacheAdmission {
 
     /**
      * The image the mutating webhook must verify before {@link #mutateVerified}: {@code spec.image} of
-     * a kind verified inline, unless an update leaves it as it was admitted.
+     * a kind verified inline, unless an update leaves both it and the labels as they were admitted.
      *
      * @param old the object before an update; null on create
      */
     public Optional<String> imageToVerifyOnMutate(CacheKind kind, CacheObject old, CacheObject object) {
-        boolean unchanged = old != null && old.image().equals(object.image());
-        return verifiesInline(kind) && !object.image().isEmpty() && !unchanged
+        return verifiesInline(kind) && !object.image().isEmpty() && !asAdmitted(old, object)
                 ? Optional.of(object.image()) : Optional.empty();
+    }
+
+    /**
+     * Whether an update keeps what the admitted verification was about: the image, and the labels,
+     * which choose the policy (gkm.io/signature-format picks cosign v2 or v3, and a policy may
+     * select on any label). False on create.
+     */
+    private static boolean asAdmitted(CacheObject old, CacheObject object) {
+        return old != null && old.image().equals(object.image()) && old.labels().equals(object.labels());
     }
 
     /**
@@ -181,9 +189,16 @@ public final class CacheAdmission {
             String oldDigest = old.annotationOrEmpty(RESOLVED_DIGEST_ANNOTATION);
             String newDigest = object.annotationOrEmpty(RESOLVED_DIGEST_ANNOTATION);
             if (old.image().equals(object.image())) {
-                // The image was admitted before; only the digest must not move under it.
-                return Optional.of(oldDigest.equals(newDigest) ? AdmissionDecision.allow() : AdmissionDecision.deny(
-                        Check.RESOLVED_DIGEST_CHANGED, RESOLVED_DIGEST_ANNOTATION + " is immutable when spec.image is unchanged"));
+                // The image was admitted before; the digest must not move under it.
+                if (!oldDigest.equals(newDigest)) {
+                    return Optional.of(AdmissionDecision.deny(Check.RESOLVED_DIGEST_CHANGED,
+                            RESOLVED_DIGEST_ANNOTATION + " is immutable when spec.image is unchanged"));
+                }
+                // New labels may choose another policy: a kind verified inline is verified again.
+                if (asAdmitted(old, object) || !verifiesInline(kind) || object.image().isEmpty()) {
+                    return Optional.of(AdmissionDecision.allow());
+                }
+                return notPinnedAsResolved(object);
             }
             if (object.image().isEmpty()) {
                 return Optional.of(AdmissionDecision.deny(Check.IMAGE_MISSING, "spec.image must be set"));
@@ -199,6 +214,11 @@ public final class CacheAdmission {
         if (!verifiesInline(kind)) {
             return Optional.of(verified(kind, object));
         }
+        return notPinnedAsResolved(object);
+    }
+
+    /** Denied unless {@code spec.image} is pinned to {@code gkm.io/resolvedDigest}; empty when it is. */
+    private static Optional<AdmissionDecision> notPinnedAsResolved(CacheObject object) {
         return pinnedAsResolved(object).map(cause -> AdmissionDecision.deny(cause.check(),
                 INLINE_FAILED + object.image() + "': " + cause.message()));
     }

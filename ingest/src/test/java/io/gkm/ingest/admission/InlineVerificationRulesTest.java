@@ -228,6 +228,39 @@ class InlineVerificationRulesTest {
         }
 
         @Test
+        void anUpdateThatChangesOnlyTheLabelsIsVerifiedAgainUnderThem() {
+            CacheObject admitted = cache(PINNED, resolved(DIGEST));
+            CacheObject relabelled = withSignatureFormat(admitted, "cosign-v3");
+
+            assertThat(CLUSTER.imageToVerifyOnMutate(CacheKind.CLUSTER_GKM_CACHE, admitted, relabelled)).hasValue(PINNED);
+            assertThat(CLUSTER.imageToVerifyOnValidate(CacheKind.CLUSTER_GKM_CACHE, admitted, relabelled))
+                    .hasValue(PINNED);
+            assertThat(CLUSTER.validateUpdate(CacheKind.CLUSTER_GKM_CACHE, admitted, relabelled,
+                    rejected("no signatures found")).check()).isEqualTo(Check.INLINE_VERIFICATION_REJECTED);
+            assertThat(CLUSTER.validateUpdate(CacheKind.CLUSTER_GKM_CACHE, admitted, relabelled, verified(DIGEST))
+                    .allowed()).isTrue();
+        }
+
+        @Test
+        void aLabelChangeStillCannotMoveTheDigestUnderTheImage() {
+            CacheObject admitted = cache(PINNED, resolved(DIGEST));
+            CacheObject moved = withSignatureFormat(cache(PINNED, resolved(OTHER_DIGEST)), "cosign-v3");
+
+            assertThat(CLUSTER.imageToVerifyOnValidate(CacheKind.CLUSTER_GKM_CACHE, admitted, moved)).isEmpty();
+            assertThat(CLUSTER.validateUpdate(CacheKind.CLUSTER_GKM_CACHE, admitted, moved, null).check())
+                    .isEqualTo(Check.RESOLVED_DIGEST_CHANGED);
+        }
+
+        @Test
+        void aLabelChangeOnAKindKyvernoVerifiesIsLeftToKyverno() {
+            CacheObject admitted = cache(PINNED, resolved(DIGEST));
+            CacheObject relabelled = withSignatureFormat(admitted, "cosign-v3");
+
+            assertThat(CLUSTER.imageToVerifyOnMutate(CacheKind.GKM_CACHE, admitted, relabelled)).isEmpty();
+            assertThat(CLUSTER.validateUpdate(CacheKind.GKM_CACHE, admitted, relabelled, null).allowed()).isTrue();
+        }
+
+        @Test
         void inClusterModeAGkmCacheStillNeedsKyvernosAnnotationAndInAllModeItIsVerifiedInstead() {
             CacheObject noAnnotation = cache(PINNED, resolved(DIGEST));
 
@@ -236,5 +269,10 @@ class InlineVerificationRulesTest {
             assertThat(ALL.imageToVerifyOnValidate(CacheKind.GKM_CACHE, null, noAnnotation)).hasValue(PINNED);
             assertThat(ALL.validateCreate(CacheKind.GKM_CACHE, noAnnotation, verified(DIGEST)).allowed()).isTrue();
         }
+    }
+
+    private static CacheObject withSignatureFormat(CacheObject object, String format) {
+        return new CacheObject(object.name(), object.namespace(), object.image(),
+                Map.of("gkm.io/signature-format", format), object.annotations());
     }
 }

@@ -333,6 +333,26 @@ class InlineVerificationIT {
     }
 
     @Test
+    void aLabelOnlyUpdateThatSelectsAnotherFormatIsVerifiedAgainAndDenied() throws Exception {
+        start(InlineVerify.ALL, Duration.ofSeconds(10));
+        Admission created = admit(creating("namespace/11-gkmcache.yaml", signedV2));
+        assertThat(created.validation().path("allowed").asBoolean()).as("%s", created.validation()).isTrue();
+        JsonNode admitted = created.mutated();
+        ObjectNode relabelled = (ObjectNode) admitted.deepCopy();
+        ((ObjectNode) relabelled.path("metadata").path("labels")).put("gkm.io/signature-format", "cosign-v3");
+
+        Admission update = admit(Reviews.update(admitted, relabelled));
+
+        // The image is signed the cosign-v2 way only; the new label asks for cosign v3.
+        assertThat(update.mutation().path("allowed").asBoolean()).as("%s", update.mutation()).isFalse();
+        assertThat(update.mutation().path("status").path("message").asString())
+                .startsWith("image verification failed for '" + signedV2 + "@" + digest + "': REJECTED");
+        assertThat(update.validation().path("allowed").asBoolean()).as("%s", update.validation()).isFalse();
+        assertThat(admissionEvents()).extracting(AdmissionEvent::getDecision)
+                .containsExactly(Decision.ALLOWED, Decision.ALLOWED, Decision.DENIED, Decision.DENIED);
+    }
+
+    @Test
     void withClusterAGkmCacheStillNeedsKyvernosAnnotation() throws Exception {
         start(InlineVerify.CLUSTER, Duration.ofSeconds(10));
         Admission admission = admit(creating("namespace/11-gkmcache.yaml", signedV2));

@@ -10,27 +10,27 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Real tar (and tar+gzip) layers built with commons-compress at test time, hostile ones included. */
-final class TarBuilder {
+public final class TarBuilder {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar;
 
-    TarBuilder() {
+    public TarBuilder() {
         tar = new TarArchiveOutputStream(bytes, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
-    TarBuilder dir(String name) {
+    public TarBuilder dir(String name) {
         TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
         e.setMode(040755);
         return put(e, null);
     }
 
-    TarBuilder file(String name, String content) {
+    public TarBuilder file(String name, String content) {
         return file(name, content.getBytes(StandardCharsets.UTF_8), 0100644);
     }
 
-    TarBuilder file(String name, byte[] content, int mode) {
+    public TarBuilder file(String name, byte[] content, int mode) {
         TarArchiveEntry e = new TarArchiveEntry(name, true); // true: keep an absolute name as written
         e.setMode(mode);
         e.setSize(content.length);
@@ -38,7 +38,7 @@ final class TarBuilder {
     }
 
     /** A file entry that claims {@code size} bytes, of which the content is zeros (tar writes them). */
-    TarBuilder zeros(String name, long size) {
+    public TarBuilder zeros(String name, long size) {
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setSize(size);
         try {
@@ -54,19 +54,19 @@ final class TarBuilder {
         return this;
     }
 
-    TarBuilder symlink(String name, String target) {
+    public TarBuilder symlink(String name, String target) {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
         e.setLinkName(target);
         return put(e, null);
     }
 
-    TarBuilder hardLink(String name, String target) {
+    public TarBuilder hardLink(String name, String target) {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_LINK);
         e.setLinkName(target);
         return put(e, null);
     }
 
-    TarBuilder special(String name, byte type) {
+    public TarBuilder special(String name, byte type) {
         TarArchiveEntry e = new TarArchiveEntry(name, type);
         return put(e, null);
     }
@@ -84,7 +84,7 @@ final class TarBuilder {
         return this;
     }
 
-    byte[] tar() {
+    public byte[] tar() {
         try {
             tar.finish();
             tar.close();
@@ -94,11 +94,11 @@ final class TarBuilder {
         return bytes.toByteArray();
     }
 
-    byte[] tarGz() {
+    public byte[] tarGz() {
         return gzip(tar());
     }
 
-    static byte[] gzip(byte[] data) {
+    public static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(data);

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = {"GKM trust pipeline: verifies and delivers GPU kernel caches over Apache Kafka.",
                 "Every flag also has a GKM_* environment variable; see 'gkm config'."},
         subcommands = {DevCommand.class, IngestCommand.class, VerifierCommand.class, TopicsCommand.class,
+                DemoCommand.class,
                 ConfigCommand.class, VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Gkm implements Runnable {
     @CommandLine.Spec

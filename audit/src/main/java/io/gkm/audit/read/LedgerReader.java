@@ -106,8 +106,8 @@ public final class LedgerReader implements AutoCloseable {
         read(r -> {
             try {
                 AuditLedgerEntry entry = ChainCheck.decode(r.topic(), r.value(), codec);
-                if (Trace.concerns(entry, query)) {
-                    lines.add(Trace.line(entry));
+                if (Trace.concerns(entry, query, codec)) {
+                    lines.add(Trace.line(entry, codec));
                 }
             } catch (UndecodableRecordException e) {
                 notEntries[0]++;

@@ -34,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -78,6 +79,10 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
     public static final String STAGE = "audit";
     /** Static group member id of the ledger's writer, the same in every instance. */
     static final String MEMBER = "ledger";
+    /** Kafka's default max.request.size (and, near enough, a topic's max.message.bytes). */
+    private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+    /** Key, headers and batch framing of one ledger record, generously. */
+    private static final int RECORD_OVERHEAD_BYTES = 16 * 1024;
 
     private final Topics topics;
     private final StageLoop.Timing timing;
@@ -86,6 +91,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
     private final EventCodec codec;
     private final Clock clock;
     private final LedgerMetrics metrics;
+    private final int maxEntryBytes;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumerRef = new AtomicReference<>();
@@ -103,6 +109,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
         this.codec = codec;
         this.clock = clock;
         this.metrics = new LedgerMetrics(registry);
+        this.maxEntryBytes = maxEntryBytes(clients);
     }
 
     /**
@@ -221,12 +228,13 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
         producer.beginTransaction();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             AuditLedgerEntry entry = tail.append(record, clock.instant(), codec);
+            ProducerRecord<String, byte[]> ledgerRecord = ledgerRecord(record, entry);
             if (entry.getEvent() == null) {
                 undecodable++;
-                LOG.warn("{}: {}/{}@{} is not an AuditEvent; appended as sequence {} with its bytes: {}", STAGE,
+                LOG.warn("{}: {}/{}@{} appended as sequence {} with its bytes and no decoded event: {}", STAGE,
                         record.topic(), record.partition(), record.offset(), entry.getSequence(), entry.getUndecodable());
             }
-            producer.send(ledgerRecord(record, entry), (metadata, error) -> {
+            producer.send(ledgerRecord, (metadata, error) -> {
                 if (error != null) {
                     sendError.compareAndSet(null, error);
                 }
@@ -242,13 +250,32 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
         return tail;
     }
 
-    /** The entry as a ledger record: on the ledger's one partition, keyed like the audit record, in its chain. */
+    /**
+     * The entry as a ledger record: on the ledger's one partition, keyed like the audit record, in
+     * its chain. An entry that would not fit in a request with its event decoded beside its bytes
+     * (an audit record over half the limit) keeps the bytes only: they are what is hashed, and a
+     * record the ledger refused would stop it for good.
+     */
     private ProducerRecord<String, byte[]> ledgerRecord(ConsumerRecord<byte[], byte[]> record, AuditLedgerEntry entry) {
         String key = record.key() == null || record.key().length == 0 ? null
                 : new String(record.key(), StandardCharsets.UTF_8);
         String correlationId = entry.getEvent() != null ? entry.getEvent().getCorrelationId() : correlationId(record);
         ProducerRecord<String, byte[]> r = emitter.event(new Outbound(topics.auditLedger(), key, entry), correlationId);
+        if (entry.getEvent() != null && r.value().length > maxEntryBytes) {
+            int decoded = r.value().length;
+            entry.setEvent(null);
+            entry.setUndecodable("kept as bytes only: with its event decoded the entry would be " + decoded
+                    + " bytes, over the " + maxEntryBytes + " a ledger record may take");
+            r = emitter.event(new Outbound(topics.auditLedger(), key, entry), correlationId);
+        }
         return new ProducerRecord<>(r.topic(), 0, r.key(), r.value(), r.headers());
+    }
+
+    /** Room for an entry's value in one produce request, leaving some for its key, headers and batch framing. */
+    private static int maxEntryBytes(KafkaClientFactory clients) {
+        Object configured = clients.commonProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        int maxRequest = configured == null ? DEFAULT_MAX_REQUEST_BYTES : Integer.parseInt(configured.toString());
+        return maxRequest - RECORD_OVERHEAD_BYTES;
     }
 
     /** The record's ce_correlationid; null (a chain of its own) when its headers are not CloudEvents. */

@@ -2,6 +2,8 @@ package io.gkm.audit.trace;
 
 import io.gkm.audit.chain.LedgerHash;
 import io.gkm.schemas.CloudEventHeaders;
+import io.gkm.schemas.EventCodec;
+import io.gkm.schemas.UndecodableRecordException;
 import io.gkm.schemas.event.AuditEvent;
 import io.gkm.schemas.event.AuditLedgerEntry;
 import io.gkm.schemas.event.LedgerHeader;
@@ -23,8 +25,8 @@ public final class Trace {
      * for an undecodable record, its key or its {@code ce_subject} or {@code ce_correlationid}
      * header, so that a resource's history shows its undecodable records too.
      */
-    public static boolean concerns(AuditLedgerEntry entry, String query) {
-        AuditEvent event = entry.getEvent();
+    public static boolean concerns(AuditLedgerEntry entry, String query, EventCodec codec) {
+        AuditEvent event = eventOf(entry, codec);
         if (event != null) {
             return query.equals(event.getResourceKey()) || query.equals(event.getCorrelationId());
         }
@@ -41,8 +43,8 @@ public final class Trace {
     }
 
     /** One line: {@code #<sequence>  <time>  <stage>  <action>  <outcome>  <reason>}, two spaces apart. */
-    public static String line(AuditLedgerEntry entry) {
-        AuditEvent event = entry.getEvent();
+    public static String line(AuditLedgerEntry entry, EventCodec codec) {
+        AuditEvent event = eventOf(entry, codec);
         List<String> columns = event != null
                 ? List.of("#" + entry.getSequence(), DateTimeFormatter.ISO_INSTANT.format(event.getTime()),
                         event.getStage(), event.getAction(), event.getOutcome(),
@@ -51,6 +53,21 @@ public final class Trace {
                         "?", "?", "UNDECODABLE", entry.getSourceTopic() + "/" + entry.getSourcePartition() + "@"
                                 + entry.getSourceOffset() + ": " + entry.getUndecodable());
         return String.join("  ", columns);
+    }
+
+    /**
+     * The entry's event: as decoded at append time, else from its bytes, which a later build may
+     * read (an entry too large to keep it decoded, a schema released since); null when undecodable.
+     */
+    private static AuditEvent eventOf(AuditLedgerEntry entry, EventCodec codec) {
+        if (entry.getEvent() != null || entry.getValue() == null) {
+            return entry.getEvent();
+        }
+        try {
+            return codec.decode(entry.getSourceTopic(), LedgerHash.array(entry.getValue()), AuditEvent.class);
+        } catch (UndecodableRecordException e) {
+            return null;
+        }
     }
 
     private static String text(ByteBuffer bytes) {

@@ -1,11 +1,14 @@
 package io.gkm.audit.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.awaitility.Awaitility.await;
 
 import io.gkm.audit.chain.ChainCheck;
 import io.gkm.audit.chain.ChainTail;
 import io.gkm.audit.read.LedgerReader;
+import io.gkm.core.stage.AuditEntry;
+import io.gkm.core.stage.Emitter;
 import io.gkm.schemas.CloudEventHeaders;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.event.AuditLedgerEntry;
@@ -13,6 +16,7 @@ import io.gkm.testkit.KafkaCluster;
 import io.gkm.testkit.WithKafka;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -216,5 +220,32 @@ class AuditLedgerStageIT {
                     .anyMatch(l -> l.contains("UNDECODABLE") && l.contains("bad magic"));
         }
         assertThat(stage.failure()).isEmpty();
+    }
+
+    @Test
+    void anAuditRecordTooLargeToKeepDecodedBesideItsBytesIsChainedWithItsBytesOnly() throws Exception {
+        LedgerFixture f = new LedgerFixture(kafka, "ledger-large", 1);
+        Emitter ingest = new Emitter("ingest", "it", "ingest-0", f.topics, EventCodec.INSTANCE, Clock.systemUTC());
+        String huge = "x".repeat(600_000);
+        List<RecordMetadata> sent = new ArrayList<>(f.send(List.of(ingest.audit(new AuditEntry("admit", "DENIED", huge,
+                "it/team-a/GKMCache/big", Map.of()), "corr-big", "cause-big"))));
+        sent.addAll(f.audit("llama", 0, 2));
+
+        AuditLedgerStage stage = f.stage("audit-0");
+        List<AuditLedgerEntry> ledger;
+        try {
+            ledger = f.awaitLedger(3);
+        } finally {
+            stage.close();
+        }
+
+        assertThat(stage.failure()).isEmpty();
+        assertChainedOnceEach(f, sent, ledger);
+        assertThat(ledger.get(0).getEvent()).isNull();
+        assertThat(ledger.get(0).getUndecodable()).startsWith("kept as bytes only: with its event decoded the entry would be ");
+        try (LedgerReader reader = f.reader()) {
+            assertThat(reader.trace(EventCodec.INSTANCE, "it/team-a/GKMCache/big").lines()).singleElement(STRING)
+                    .startsWith("#1  ").contains("  ingest  admit  DENIED  xxxx");
+        }
     }
 }

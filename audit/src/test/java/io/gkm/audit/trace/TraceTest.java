@@ -22,10 +22,10 @@ class TraceTest {
     void anEntryConcernsItsResourceKeyAndItsCorrelationIdOnly() {
         AuditLedgerEntry e = entry(1, LLAMA, "VERIFIED", "corr-1");
 
-        assertThat(Trace.concerns(e, LLAMA)).isTrue();
-        assertThat(Trace.concerns(e, "corr-1")).isTrue();
-        assertThat(Trace.concerns(e, "prod/team-a/GKMCache/llama2")).isFalse();
-        assertThat(Trace.concerns(e, "corr-2")).isFalse();
+        assertThat(Trace.concerns(e, LLAMA, EventCodec.INSTANCE)).isTrue();
+        assertThat(Trace.concerns(e, "corr-1", EventCodec.INSTANCE)).isTrue();
+        assertThat(Trace.concerns(e, "prod/team-a/GKMCache/llama2", EventCodec.INSTANCE)).isFalse();
+        assertThat(Trace.concerns(e, "corr-2", EventCodec.INSTANCE)).isFalse();
     }
 
     @Test
@@ -35,14 +35,14 @@ class TraceTest {
         AuditLedgerEntry byHeader = ChainTail.GENESIS.append(AuditRecords.record(0, 4, null, new byte[] {9},
                 List.of(new RecordHeader("ce_correlationid", "corr-7".getBytes()))), AuditRecords.T, EventCodec.INSTANCE);
 
-        assertThat(Trace.concerns(byKey, LLAMA)).isTrue();
-        assertThat(Trace.concerns(byHeader, "corr-7")).isTrue();
-        assertThat(Trace.concerns(byHeader, LLAMA)).isFalse();
+        assertThat(Trace.concerns(byKey, LLAMA, EventCodec.INSTANCE)).isTrue();
+        assertThat(Trace.concerns(byHeader, "corr-7", EventCodec.INSTANCE)).isTrue();
+        assertThat(Trace.concerns(byHeader, LLAMA, EventCodec.INSTANCE)).isFalse();
     }
 
     @Test
     void aLineHoldsSequenceTimeStageActionOutcomeAndReason() {
-        assertThat(Trace.line(entry(5, LLAMA, "REJECTED", "c")))
+        assertThat(Trace.line(entry(5, LLAMA, "REJECTED", "c"), EventCodec.INSTANCE))
                 .isEqualTo("#1  2026-11-26T10:00:00.123Z  verifier  verify  REJECTED  reason 5");
     }
 
@@ -51,6 +51,16 @@ class TraceTest {
         AuditLedgerEntry e = ChainTail.GENESIS.append(AuditRecords.record(2, 8, LLAMA, new byte[] {9}, List.of()),
                 AuditRecords.T, EventCodec.INSTANCE);
 
-        assertThat(Trace.line(e)).startsWith("#1  2026-11-26T10:00:00.123Z  ?  ?  UNDECODABLE  gkm.audit/2@8: record on topic 'gkm.audit' is too short");
+        assertThat(Trace.line(e, EventCodec.INSTANCE)).startsWith("#1  2026-11-26T10:00:00.123Z  ?  ?  UNDECODABLE  gkm.audit/2@8: record on topic 'gkm.audit' is too short");
+    }
+
+    @Test
+    void anEntryKeptAsBytesOnlyIsTracedFromItsBytes() {
+        AuditLedgerEntry e = entry(6, LLAMA, "VERIFIED", "corr-3");
+        e.setEvent(null);
+        e.setUndecodable("kept as bytes only");
+
+        assertThat(Trace.concerns(e, "corr-3", EventCodec.INSTANCE)).isTrue();
+        assertThat(Trace.line(e, EventCodec.INSTANCE)).isEqualTo("#1  2026-11-26T10:00:00.123Z  verifier  verify  VERIFIED  reason 6");
     }
 }

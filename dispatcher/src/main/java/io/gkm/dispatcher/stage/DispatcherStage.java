@@ -1,0 +1,110 @@
+package io.gkm.dispatcher.stage;
+
+import io.gkm.core.kafka.KafkaClientFactory;
+import io.gkm.core.kafka.TopicAdmin;
+import io.gkm.core.stage.Emitter;
+import io.gkm.core.stage.StageHandler;
+import io.gkm.core.stage.StageLoop;
+import io.gkm.core.stage.StageSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gkm.dispatcher.routing.DispatchHandler;
+import io.gkm.dispatcher.routing.InstallJobs;
+import io.gkm.dispatcher.status.CacheNodeStatusWriter;
+import io.gkm.dispatcher.status.StatusHandler;
+import io.gkm.dispatcher.view.DispatchViews;
+import io.gkm.schemas.EventCodec;
+import io.gkm.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The routing half of the dispatcher, running: its views of gkm.nodes and of the state topic,
+ * caught up before the first decision, and its {@link DispatchHandler} in a {@link StageLoop}
+ * that creates jobs topics as it first needs them.
+ */
+public final class DispatcherStage implements AutoCloseable {
+    private final DispatchViews views;
+    private final Admin admin;
+    private final StageLoop loop;
+
+    private DispatcherStage(DispatchViews views, Admin admin, StageLoop loop) {
+        this.views = views;
+        this.admin = admin;
+        this.loop = loop;
+    }
+
+    /**
+     * Starts the views, waits until they reach the ends their topics had, then starts the loop.
+     *
+     * @param spec must read {@link DispatchHandler#inputs}
+     * @throws IllegalStateException when the views do not catch up within {@code catchUp}
+     */
+    public static DispatcherStage start(StageSpec spec, StageLoop.Timing timing, Duration catchUp,
+            KafkaClientFactory kafka, Topics topics, MeterRegistry registry) throws InterruptedException {
+        DispatchViews views = DispatchViews.start(kafka, topics, spec.instance());
+        try {
+            views.awaitCaughtUp(catchUp);
+        } catch (RuntimeException | InterruptedException e) {
+            views.close();
+            throw e;
+        }
+        Admin admin = kafka.admin(spec.groupId(topics.prefix()) + ".topics." + spec.instance());
+        StageHandler handler = new JobTopics(new DispatchHandler(topics, views, new InstallJobs(Clock.systemUTC())),
+                topics, new TopicAdmin(admin));
+        Emitter emitter = new Emitter(spec.name(), spec.cluster(), spec.instance(), topics, EventCodec.INSTANCE,
+                Clock.systemUTC());
+        StageLoop loop = new StageLoop(spec, timing, kafka, topics.prefix(), EventCodec.INSTANCE, emitter, handler,
+                registry);
+        loop.start();
+        return new DispatcherStage(views, admin, loop);
+    }
+
+    /**
+     * The status half: install results written onto GKMCacheNode / ClusterGKMCacheNode status
+     * through {@code kubernetes}, in a stage loop of its own (its own consumer group and
+     * transactional id), started.
+     *
+     * @param spec must read {@link StatusHandler#inputs}
+     */
+    public static StageLoop startStatus(StageSpec spec, StageLoop.Timing timing, KafkaClientFactory kafka,
+            Topics topics, KubernetesClient kubernetes, MeterRegistry registry) {
+        Emitter emitter = new Emitter(spec.name(), spec.cluster(), spec.instance(), topics, EventCodec.INSTANCE,
+                Clock.systemUTC());
+        StageLoop loop = new StageLoop(spec, timing, kafka, topics.prefix(), EventCodec.INSTANCE, emitter,
+                new StatusHandler(new CacheNodeStatusWriter(kubernetes, Clock.systemUTC())), registry);
+        loop.start();
+        return loop;
+    }
+
+    /** Why the stage stopped on its own: the loop's failure, or a view's. */
+    public Optional<Throwable> failure() {
+        Optional<Throwable> failure = loop.failure();
+        if (failure.isPresent()) {
+            return failure;
+        }
+        try {
+            views.throwIfFailed();
+            return Optional.empty();
+        } catch (IllegalStateException e) {
+            return Optional.of(e);
+        }
+    }
+
+    /** Records of gkm.nodes and of the state topic the views skipped as undecodable. */
+    public long skippedByViews() {
+        return views.skipped();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            loop.close();
+        } finally {
+            views.close();
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -92,6 +92,11 @@ class NodeConsumerIT {
 
     /** A node-consumer for a node whose sysfs shows {@code sysfs}, with pipeline topics of its own prefix. */
     private Node start(KafkaCluster kafka, String nodeName, java.util.function.Consumer<SysfsTree> sysfs) {
+        return start(kafka, nodeName, sysfs, Duration.ofMinutes(5));
+    }
+
+    private Node start(KafkaCluster kafka, String nodeName, java.util.function.Consumer<SysfsTree> sysfs,
+                       Duration inventoryInterval) {
         Topics topics = new Topics(kafka.uniqueName("nc") + ".", 1, (short) 1);
         new TopicAdmin(kafka.admin()).create(topics.pipelineTopics());
         Path sys = tmp.resolve(nodeName + "-sys");
@@ -106,7 +111,7 @@ class NodeConsumerIT {
                 .timeout(Duration.ofSeconds(5)).build();
         stage = NodeConsumerStage.start(new NodeConsumerStage.Identity(CLUSTER, nodeName, spec, layout),
                 new StageLoop.Timing(Duration.ofMillis(200), 500, Duration.ofSeconds(30), Duration.ofMillis(200)),
-                sys, new ExtractLimits(64L << 20, 10_000, 200), registry, Duration.ofMinutes(5), clients, topics,
+                sys, new ExtractLimits(64L << 20, 10_000, 200), registry, inventoryInterval, clients, topics,
                 new SimpleMeterRegistry());
         return new Node(nodeName, topics, layout, clients);
     }
@@ -315,6 +320,31 @@ class NodeConsumerIT {
                 .isEqualTo(Files.readAllBytes(Fixtures.path("gkm/mcv/example/vector-add-cache-rocm/"
                         + "MCELTMXFCSPAMZYLZ3C3WPPYYVTVR4QOYNE52X3X6FIH7Z6N6X5A/add_kernel.hsaco")));
         assertThat(node.layout().root().resolve("cluster-scoped/vector-add-cache-rocm/cache.json")).isRegularFile();
+    }
+
+    @Test
+    void theInventoryIsPublishedEveryIntervalAndAuditedWhenTheGpusChangeOrDiscoveryFails(KafkaCluster kafka) {
+        Node node = start(kafka, "gpu-d", NodeConsumerIT::mi210, Duration.ofMillis(300));
+        await().atMost(Duration.ofSeconds(30)).until(() -> events(kafka, node.topics().nodes(), NodeInventory.class)
+                .size() >= 2);
+        // A second GPU appears (hot-plugged, or the driver came up late).
+        new SysfsTree(tmp.resolve("gpu-d-sys")).gpuNode(2, 1233, 90010, 64, 29711, 0x5fa3c2b2L);
+        await().atMost(Duration.ofSeconds(30)).until(() -> events(kafka, node.topics().nodes(), NodeInventory.class)
+                .stream().anyMatch(i -> i.getGpus().get(0).getIds().size() == 2));
+        // Then a properties file turns unreadable: the last inventory stays, the failure is audited once.
+        SysfsTree.write(tmp.resolve("gpu-d-sys/class/kfd/kfd/topology/nodes/2/properties"), "simd_count many\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> inventoryAudits(kafka, node).size() >= 3);
+        List<AuditEvent> audits = inventoryAudits(kafka, node);
+        assertThat(audits).extracting(AuditEvent::getOutcome).containsExactly("REPORTED", "REPORTED", "FAILED");
+        assertThat(audits.get(1).getReason()).isEqualTo("GPUs changed, were: hip gfx90a warp 64 x1 [0x5fa3c2b1] "
+                + "driver 6.7.0");
+        assertThat(audits.get(2).getReason()).contains("nodes/2/properties: line 1");
+        assertThat(stage.inventory().gpus().get(0).getIds()).hasSize(2);
+    }
+
+    private static List<AuditEvent> inventoryAudits(KafkaCluster kafka, Node node) {
+        return events(kafka, node.topics().audit(), AuditEvent.class).stream()
+                .filter(a -> a.getAction().equals("inventory")).toList();
     }
 
     /** {@code base}'s config (its MCV labels) with {@code layer} as its only layer. */

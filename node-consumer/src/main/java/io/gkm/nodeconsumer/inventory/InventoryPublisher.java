@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +124,9 @@ public final class InventoryPublisher implements AutoCloseable {
         Object audited = scanOrError instanceof GpuScan scan ? scan.gpus() : scanOrError;
         boolean changed = !Objects.equals(audited, lastAudited);
         if (changed) {
-            records.add(emitter.audit(audit(scanOrError, key), correlationId, correlationId));
+            // A failed discovery publishes no inventory: its audit event starts a chain of its own.
+            String chain = correlationId != null ? correlationId : UUID.randomUUID().toString();
+            records.add(emitter.audit(audit(scanOrError, key), chain, correlationId));
         }
         if (records.isEmpty()) {
             return;
@@ -159,7 +162,7 @@ public final class InventoryPublisher implements AutoCloseable {
     }
 
     /** E.g. {@code hip gfx90a warp 64 x2 [0x1a, 0x1b]}; {@code none} for no GPU. */
-    static String describe(List<Gpu> gpus) {
+    public static String describe(List<Gpu> gpus) {
         if (gpus.isEmpty()) {
             return "none";
         }

@@ -45,6 +45,8 @@ public final class LedgerReader implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        // A missing ledger is reported, never made by asking for it with the broker's defaults.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
         this.timeout = timeout;

@@ -94,6 +94,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
     private final int maxEntryBytes;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final CountDownLatch appending = new CountDownLatch(1);
     private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumerRef = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicReference<ChainTail> committedTail = new AtomicReference<>();
@@ -156,6 +157,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
             resync(consumer, ledger, false);
             LOG.info("{}: appending {} to {} after {}", STAGE, topics.audit(), topics.auditLedger(), committedTail.get());
             consumer.subscribe(List.of(topics.audit()));
+            appending.countDown();
             loop(consumer, ledger);
         } catch (StageFailedException e) {
             failure.set(e);
@@ -422,6 +424,20 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
         if (consumer != null) {
             consumer.wakeup();
         }
+    }
+
+    /**
+     * Waits until the stage has fenced any other writer, read the chain's tail and begun to
+     * append, or has ended; false on timeout.
+     */
+    public boolean awaitAppending(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (appending.await(50, TimeUnit.MILLISECONDS) || finished.getCount() == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits until the stage has ended; false on timeout. */

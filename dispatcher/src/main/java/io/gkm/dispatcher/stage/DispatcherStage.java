@@ -85,11 +85,15 @@ public final class DispatcherStage implements AutoCloseable {
         if (failure.isPresent()) {
             return failure;
         }
-        try {
-            views.throwIfFailed();
-            return Optional.empty();
-        } catch (IllegalStateException e) {
-            return Optional.of(e);
+        return views.failure().map(Throwable.class::cast);
+    }
+
+    /** Throws why the stage stopped on its own, if it did. */
+    public void throwIfFailed() {
+        Optional<Throwable> failure = failure();
+        if (failure.isPresent()) {
+            throw failure.get() instanceof RuntimeException e ? e
+                    : new IllegalStateException(failure.get().getMessage(), failure.get());
         }
     }
 

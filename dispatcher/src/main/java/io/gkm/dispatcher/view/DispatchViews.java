@@ -69,6 +69,11 @@ public final class DispatchViews implements DispatchState, AutoCloseable {
         caches.throwIfFailed();
     }
 
+    /** Why a view stopped on its own, if one did. */
+    public Optional<RuntimeException> failure() {
+        return nodes.failure().or(caches::failure);
+    }
+
     @Override
     public Collection<NodeInventory> nodes(String cluster) {
         return nodes.snapshot().values().stream().filter(n -> n.getCluster().equals(cluster))

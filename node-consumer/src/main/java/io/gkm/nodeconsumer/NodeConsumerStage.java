@@ -140,14 +140,17 @@ public final class NodeConsumerStage implements AutoCloseable {
             throw new UncheckedIOException("cannot clear " + identity.layout().root().resolve(CacheInstaller.STAGING_DIR)
                     + ": " + e.getMessage(), e);
         }
-        StageLoop.Timing oneJobAtATime = new StageLoop.Timing(timing.pollTimeout(), 1, timing.transactionTimeout(),
-                timing.retryBackoff());
-        StageLoop loop = new StageLoop(identity.spec(), oneJobAtATime, kafka, topics.prefix(), EventCodec.INSTANCE,
+        StageLoop loop = new StageLoop(identity.spec(), oneJobATransaction(timing), kafka, topics.prefix(), EventCodec.INSTANCE,
                 emitter, new InstallHandler(installer, topics, identity.cluster(), identity.node(), Clock.systemUTC()),
                 meters);
         inventory.start(inventoryInterval);
         loop.start();
         return new NodeConsumerStage(identity, loop, inventory);
+    }
+
+    /** {@code timing} with one record a batch, whatever GKM_STAGE_MAX_POLL_RECORDS says (see the class comment). */
+    static StageLoop.Timing oneJobATransaction(StageLoop.Timing timing) {
+        return new StageLoop.Timing(timing.pollTimeout(), 1, timing.transactionTimeout(), timing.retryBackoff());
     }
 
     /** Stops consuming (after the current job's transaction) and publishing. */

@@ -74,6 +74,10 @@ public final class NodeConsumerSettings {
                     + "(<root>/<namespace | cluster-scoped>/<name>/<digest>/ and cache.json); a job whose target "
                     + "path is not exactly that folder is refused.");
 
+    public static final Setting<Path> USAGE_DIR = new Setting<>("usage.dir", SettingType.PATH, "/run/gkm/usage",
+            "Where GKM's CSI driver records which pods mount a cache (<dir>/<namespace | cluster-scoped>/<name>/"
+                    + "<digest>/usage.json; read-only is enough): a cache in use is not removed, its job FAILED.");
+
     public static final Setting<Long> EXTRACT_MAX_BYTES = new Setting<>("extract.max.bytes", BYTE_SIZE, "10GiB",
             "Most bytes one cache image may unpack to (all layers, uncompressed); beyond it the job fails and "
                     + "nothing is installed. Also the most a single layer may weigh compressed.");
@@ -93,7 +97,7 @@ public final class NodeConsumerSettings {
 
     /** Every node-consumer setting, in the order of the README table. */
     public static List<Setting<?>> all() {
-        return List.of(NODE_NAME, SYSFS_ROOT, CACHE_DIR, EXTRACT_MAX_BYTES, EXTRACT_MAX_FILES, EXTRACT_MAX_RATIO,
+        return List.of(NODE_NAME, SYSFS_ROOT, CACHE_DIR, USAGE_DIR, EXTRACT_MAX_BYTES, EXTRACT_MAX_FILES, EXTRACT_MAX_RATIO,
                 INVENTORY_INTERVAL);
     }
 

@@ -52,15 +52,16 @@ public final class NodeConsumerStage implements AutoCloseable {
     private final StageLoop loop;
     private final InventoryPublisher inventory;
 
-    /** Who this node-consumer is: its cluster, node, stage identity, and cache root. */
-    public record Identity(String cluster, String node, StageSpec spec, CacheLayout layout) {
+    /** Who this node-consumer is: its cluster, node, stage identity, cache root and GKM's usage root. */
+    public record Identity(String cluster, String node, StageSpec spec, CacheLayout layout, CacheLayout usage) {
         public static Identity of(GkmConfig config, Topics topics) {
             String cluster = config.get(Settings.CLUSTER);
             String node = NodeConsumerSettings.nodeName(config);
             String instance = config.find(Settings.INSTANCE).orElse(node);
             StageSpec spec = new StageSpec(InstallHandler.STAGE, cluster, instance,
                     InstallHandler.inputs(topics, cluster, node), cluster + "." + node);
-            return new Identity(cluster, node, spec, new CacheLayout(config.get(NodeConsumerSettings.CACHE_DIR)));
+            return new Identity(cluster, node, spec, new CacheLayout(config.get(NodeConsumerSettings.CACHE_DIR)),
+                    new CacheLayout(config.get(NodeConsumerSettings.USAGE_DIR)));
         }
     }
 
@@ -132,8 +133,8 @@ public final class NodeConsumerStage implements AutoCloseable {
         InventoryPublisher inventory = new InventoryPublisher(first, discovery::scan, kafka,
                 identity.spec().transactionalId(topics.prefix()) + ".inventory", emitter, topics, identity.cluster(),
                 identity.node(), Clock.systemUTC());
-        CacheInstaller installer = new CacheInstaller(identity.layout(), registry, limits, inventory::gpus,
-                identity.node());
+        CacheInstaller installer = new CacheInstaller(identity.layout(), identity.usage(), registry, limits,
+                inventory::gpus, identity.node());
         try {
             installer.clearStaging();
         } catch (IOException e) {

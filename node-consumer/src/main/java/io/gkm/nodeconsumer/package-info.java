@@ -16,7 +16,8 @@
  *       that refuses is not an error: the consumer waits for the dispatcher to create it;</li>
  *   <li>reads GKM_SYSFS_ROOT ({@code /sys}) and writes under GKM_CACHE_DIR
  *       ({@code /var/lib/gkm/caches}), which must be the root the dispatcher names in target paths
- *       (the host's folder mounted at the same path).</li>
+ *       (the host's folder mounted at the same path); reads GKM_USAGE_DIR ({@code /run/gkm/usage},
+ *       GKM's CSI driver's record of mounted caches) so as never to remove a cache in use.</li>
  * </ul>
  *
  * <p>One job a transaction: the handler pulls and unpacks before anything is sent, so a long

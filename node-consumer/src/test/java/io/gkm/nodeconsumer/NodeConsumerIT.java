@@ -109,7 +109,8 @@ class NodeConsumerIT {
         RegistryClient registry = RegistryClient.builder()
                 .retryPolicy(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(1)))
                 .timeout(Duration.ofSeconds(5)).build();
-        stage = NodeConsumerStage.start(new NodeConsumerStage.Identity(CLUSTER, nodeName, spec, layout),
+        stage = NodeConsumerStage.start(new NodeConsumerStage.Identity(CLUSTER, nodeName, spec, layout,
+                        new CacheLayout(tmp.resolve(nodeName + "-usage"))),
                 new StageLoop.Timing(Duration.ofMillis(200), 500, Duration.ofSeconds(30), Duration.ofMillis(200)),
                 sys, new ExtractLimits(64L << 20, 10_000, 200), registry, inventoryInterval, clients, topics,
                 new SimpleMeterRegistry());

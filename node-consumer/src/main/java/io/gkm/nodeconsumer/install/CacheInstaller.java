@@ -52,19 +52,26 @@ public final class CacheInstaller {
     /** Folder under the cache root where images are unpacked before their rename into place. */
     public static final String STAGING_DIR = ".gkm-staging";
 
+    /** GKM's CSI driver's usage file of a digest: present while pods mount it. */
+    static final String USAGE_FILE = "usage.json";
+
     private final CacheLayout layout;
+    private final CacheLayout usage;
     private final RegistryClient registry;
     private final ExtractLimits limits;
     private final Supplier<List<Gpu>> gpus;
     private final String node;
 
     /**
-     * @param gpus this node's GPUs as last discovered (asked once per job)
-     * @param node this node's name, for messages
+     * @param usage where GKM's CSI driver records the pods that mount each digest (GKM_USAGE_DIR,
+     *              laid out as the caches are)
+     * @param gpus  this node's GPUs as last discovered (asked once per job)
+     * @param node  this node's name, for messages
      */
-    public CacheInstaller(CacheLayout layout, RegistryClient registry, ExtractLimits limits, Supplier<List<Gpu>> gpus,
-                          String node) {
+    public CacheInstaller(CacheLayout layout, CacheLayout usage, RegistryClient registry, ExtractLimits limits,
+                          Supplier<List<Gpu>> gpus, String node) {
         this.layout = layout;
+        this.usage = usage;
         this.registry = registry;
         this.limits = limits;
         this.gpus = gpus;
@@ -182,10 +189,19 @@ public final class CacheInstaller {
                 + ")";
     }
 
-    /** Removes the digest folder of {@code key}, and the cache's folder and cache.json once no digest is left (as GKM does). */
+    /**
+     * Removes the digest folder of {@code key}, and the cache's folder and cache.json once no digest
+     * is left (as GKM does); not while GKM's CSI driver records pods mounting it (as GKM's agent
+     * refuses too): deleting it would pull the files from under running pods.
+     */
     public JobOutcome remove(ResourceKey key, Digest digest) {
         Path digestDir = layout.digestDir(key, digest);
         Path cacheDir = layout.cacheDir(key);
+        Path usageFile = usage.digestDir(key, digest).resolve(USAGE_FILE);
+        if (Files.exists(usageFile)) {
+            return JobOutcome.failed(digestDir + " is in use: GKM's CSI driver records pods mounting it in " + usageFile
+                    + "; it is kept, remove it again once those pods are gone");
+        }
         try {
             if (!Files.isDirectory(digestDir)) {
                 forget(key, digest);

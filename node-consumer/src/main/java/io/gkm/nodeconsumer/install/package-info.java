@@ -10,7 +10,8 @@
  * SKIPPED_INCOMPATIBLE (no GPU group of the node has the backend, arch and warp size of a target
  * in the image's summary label); REMOVED (the digest folder deleted, links never followed; the
  * cache's folder, cache.json and an empty namespace folder too once no digest is left, as GKM
- * does; removing what is not there is REMOVED with 0 files); FAILED, with the reason: another
+ * does; removing what is not there is REMOVED with 0 files); FAILED, with the reason: a REMOVE of
+ * a digest GKM's CSI driver records as mounted by pods (GKM_USAGE_DIR, as GKM's agent refuses), another
  * node's job, an image not pinned by the job's digest, a target path other than the one
  * {@link io.gkm.core.cache.CacheLayout} computes, a registry error or one that cannot be reached
  * (not retried: it would stall the node's later jobs; a replay re-sends it), not an MCV image, an

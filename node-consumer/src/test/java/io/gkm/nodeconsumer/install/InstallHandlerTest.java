@@ -46,8 +46,13 @@ class InstallHandlerTest {
         return new CacheLayout(root);
     }
 
+    /** GKM's usage root, beside the cache root. */
+    private CacheLayout usage() {
+        return new CacheLayout(root.resolveSibling(root.getFileName() + "-usage"));
+    }
+
     private InstallHandler handler() {
-        CacheInstaller installer = new CacheInstaller(layout(), RegistryClient.builder().build(),
+        CacheInstaller installer = new CacheInstaller(layout(), usage(), RegistryClient.builder().build(),
                 new ExtractLimits(1 << 20, 100, 100), List::<Gpu>of, "gpu-1");
         return new InstallHandler(installer, topics, "c1", "gpu-1", Clock.systemUTC());
     }
@@ -163,6 +168,19 @@ class InstallHandlerTest {
         CacheMetadata left = CacheMetadata.read(layout().metadataFile(KEY));
         assertThat(left.resolvedDigest()).isEmpty();
         assertThat(left.sizes()).containsOnlyKeys(OTHER.toString());
+    }
+
+    @Test
+    void removeOfACacheThatGkmsCsiDriverRecordsAsMountedIsFailedAndTheCacheKept() throws IOException {
+        Path digestDir = Files.createDirectories(layout().digestDir(KEY, DIGEST).resolve("io.triton.cache"));
+        Path usageFile = usage().digestDir(KEY, DIGEST).resolve("usage.json");
+        Files.createDirectories(usageFile.getParent());
+        Files.writeString(usageFile, "{\"cr_name\":\"vector-add\",\"cr_namespace\":\"team-a\",\"digest\":\""
+                + DIGEST + "\",\"pods\":[{\"podNamespace\":\"team-a\",\"podName\":\"infer-0\"}],\"ref_count\":1}");
+        InstallResult r = result(handler().decide(inbound(job(JobAction.REMOVE, DIGEST))));
+        assertThat(r.getOutcome()).isEqualTo(InstallOutcome.FAILED);
+        assertThat(r.getError()).contains("is in use").contains(usageFile.toString());
+        assertThat(digestDir).isDirectory();
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,10 +39,15 @@ public final class LedgerFixture {
     private final Emitter verifier;
 
     public LedgerFixture(KafkaCluster kafka, String name, int partitions) {
+        this(kafka, name, partitions, Map.of());
+    }
+
+    /** The stage's and the reader's clients log in with {@code clientProperties} (a user of a cluster with ACLs). */
+    public LedgerFixture(KafkaCluster kafka, String name, int partitions, Map<String, String> clientProperties) {
         this.kafka = kafka;
         this.topics = new Topics(kafka.uniqueName(name) + ".", partitions, (short) 1);
         new TopicAdmin(kafka.admin()).create(topics.pipelineTopics());
-        this.clients = new KafkaClientFactory(kafka.bootstrapServers(), Map.of());
+        this.clients = new KafkaClientFactory(kafka.bootstrapServers(), clientProperties);
         this.verifier = new Emitter("verifier", "it", "verifier-0", topics, EventCodec.INSTANCE, Clock.systemUTC());
     }
 
@@ -70,7 +76,7 @@ public final class LedgerFixture {
     public List<RecordMetadata> send(List<ProducerRecord<String, byte[]>> records)
             throws ExecutionException, InterruptedException {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
-            List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ProducerRecord<String, byte[]> r : records) {
                 sent.add(producer.send(new ProducerRecord<>(r.topic(), r.partition(),
                         r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value(), r.headers())));

@@ -2,12 +2,22 @@ package io.gkm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gkm.audit.chain.ChainCheck;
+import io.gkm.audit.read.LedgerReader;
 import io.gkm.cli.dev.EmbeddedKafka;
+import io.gkm.core.cache.CacheLayout;
+import io.gkm.core.image.Digest;
+import io.gkm.core.kafka.KafkaClientFactory;
+import io.gkm.schemas.ResourceKey;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
 import io.gkm.schemas.event.AdmissionEvent;
+import io.gkm.schemas.event.AuditEvent;
 import io.gkm.schemas.event.ChangeType;
 import io.gkm.schemas.event.Decision;
+import io.gkm.schemas.event.InstallOutcome;
+import io.gkm.schemas.event.InstallResult;
+import io.gkm.schemas.event.NodeInventory;
 import io.gkm.schemas.event.ResourceEvent;
 import io.gkm.schemas.event.Verdict;
 import io.gkm.schemas.event.VerificationResult;
@@ -33,7 +43,7 @@ import picocli.CommandLine;
 
 /**
  * {@code gkm demo} end to end on the real parts: its embedded Kafka, Debian's docker-registry,
- * the sandbox Sigstore, the HTTPS webhook and the verifier stage. One run; then its broker is
+ * the sandbox Sigstore, the HTTPS webhook and every stage. One run; then its broker is
  * started again on the data the demo left, to read what the stages wrote.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -70,14 +80,16 @@ class DemoCommandIT {
     void theDemoEndsAsExpectedWithinAMinuteAndTimesEachPhase() {
         assertThat(exitCode).as(out + err).isZero();
         assertThat(tookMillis).isLessThan(60_000);
-        assertThat(out).contains("result: as expected: 3 resources verified, 1 refused at admission")
+        assertThat(out).contains("result: as expected: 3 resources verified, 1 refused at admission; "
+                        + "rocm-node-mi210 installed them, rocm-node-rx7900 skipped as incompatible; the audit ledger intact")
                 .containsPattern("timings: registry [0-9.]+ s, kafka [0-9.]+ s, sample [0-9.]+ s, stages [0-9.]+ s, "
-                        + "admission [0-9.]+ s, verification [0-9.]+ s; total [0-9.]+ s");
+                        + "admission [0-9.]+ s, verification [0-9.]+ s, install [0-9.]+ s, audit [0-9.]+ s; total [0-9.]+ s");
     }
 
     @Test
     void theDemoSaysPlainlyWhichStagesItDoesNotRun() {
-        assertThat(out).contains("not run yet: dispatcher, node-consumer, audit");
+        assertThat(out).contains("not run: the dispatcher's status projection onto GKMCacheNode / ClusterGKMCacheNode "
+                + "(it writes to a Kubernetes API, which the demo does not have)");
     }
 
     @Test
@@ -97,6 +109,36 @@ class DemoCommandIT {
         assertThat(out).contains("VERIFIED " + V2, "VERIFIED " + V3, "VERIFIED " + CLUSTER)
                 .doesNotContain("VERIFIED " + UNTRUSTED)
                 .doesNotContainPattern("(?m)^  (REJECTED|ERROR) +local/");
+    }
+
+    @Test
+    void eachSimulatedNodeReportsTheGpuItsSysfsDescribes() {
+        assertThat(out).contains("rocm-node-mi210   AMD Instinct MI210: hip/gfx90a/64 (1 GPU, driver 6.10.5)",
+                "rocm-node-rx7900  AMD Radeon RX 7900 XTX: hip/gfx1100/32 (1 GPU, driver 6.10.5)");
+    }
+
+    @Test
+    void theCompatibleNodeInstallsEachVerifiedCacheAndTheOtherIsSkipped() throws Exception {
+        for (String key : List.of(V2, V3, CLUSTER)) {
+            assertThat(out).containsPattern("(?m)^  INSTALLED rocm-node-mi210   " + key + ": sha256:[0-9a-f]{64}, [1-9][0-9]* files")
+                    .contains("SKIPPED   rocm-node-rx7900  " + key + ": node rocm-node-rx7900 has hip/gfx1100/32, "
+                            + "none of the cache's targets hip/gfx90a/64");
+        }
+        assertThat(out).containsPattern("(?m)^  rocm-node-rx7900  0 files, 0 bytes in ");
+        Path compatible = data.resolve("demo/nodes/rocm-node-mi210/caches");
+        assertThat(compatible.resolve("gkm-test-ns-scoped-1/vector-add-cache-rocm-1/cache.json")).isRegularFile();
+        assertThat(compatible.resolve("cluster-scoped/vector-add-cache-rocm/cache.json")).isRegularFile();
+        Path incompatible = data.resolve("demo/nodes/rocm-node-rx7900");
+        try (var files = Files.walk(incompatible)) {
+            assertThat(files.filter(Files::isRegularFile)).allMatch(f -> f.startsWith(incompatible.resolve("sysfs")));
+        }
+    }
+
+    @Test
+    void eachResourceIsTracedFromTheLedgerAndTheLedgerVerifies() {
+        assertThat(out).containsPattern("(?m)^  trace " + UNTRUSTED + "\n    #[0-9]+  \\S+  ingest  admit  DENIED  ")
+                .containsPattern("(?m)^  trace " + V3 + "\n(    #.*\n)*    #[0-9]+  \\S+  verifier  verify  VERIFIED  ")
+                .containsPattern("(?m)^  ledger verify: [0-9]+ entries, every link intact; head #[0-9]+ [0-9a-f]{64}$");
     }
 
     @Test
@@ -135,15 +177,59 @@ class DemoCommandIT {
             }
             assertThat(verdicts).filteredOn(v -> v.getResourceKey().equals(V3)).singleElement()
                     .satisfies(v -> assertThat(v.getSignerSubject()).isEqualTo("release@gkm.demo"));
+
+            // what the node says it installed is on its disk, file for file and byte for byte
+            List<InstallResult> installs = read(kafka, topics.installResults(), InstallResult.class);
+            assertThat(installs).extracting(InstallResult::getResourceKey).containsExactlyInAnyOrder(V2, V3, CLUSTER);
+            assertThat(installs).allSatisfy(r -> {
+                assertThat(r.getOutcome()).isEqualTo(InstallOutcome.INSTALLED);
+                assertThat(r.getNode()).isEqualTo("rocm-node-mi210");
+                Path folder = new CacheLayout(data.resolve("demo/nodes/rocm-node-mi210/caches"))
+                        .digestDir(ResourceKey.parse(r.getResourceKey()), Digest.parse(r.getDigest()));
+                try (var files = Files.walk(folder)) {
+                    List<Path> regular = files.filter(Files::isRegularFile).toList();
+                    assertThat(regular).hasSize(r.getFiles());
+                    long bytes = 0;
+                    for (Path f : regular) {
+                        bytes += Files.size(f);
+                    }
+                    assertThat(bytes).isEqualTo(r.getBytes());
+                }
+            });
+            List<AuditEvent> dispatches = read(kafka, topics.audit(), AuditEvent.class).stream()
+                    .filter(e -> e.getAction().equals("dispatch") && e.getResourceKey() != null).toList();
+            assertThat(dispatches).filteredOn(e -> "rocm-node-rx7900".equals(e.getDetails().get("node")))
+                    .extracting(AuditEvent::getOutcome).containsOnly("SKIPPED_INCOMPATIBLE").hasSize(3);
+            assertThat(dispatches).filteredOn(e -> "rocm-node-mi210".equals(e.getDetails().get("node")))
+                    .extracting(AuditEvent::getOutcome).containsOnly("DISPATCHED").hasSize(3);
+
+            Map<String, String> archByNode = read(kafka, topics.nodes(), NodeInventory.class).stream()
+                    .collect(Collectors.toMap(NodeInventory::getNode, n -> n.getGpus().stream()
+                            .map(g -> g.getArch() + "/" + g.getWarpSize()).collect(Collectors.joining(",")), (a, b) -> b));
+            assertThat(archByNode).containsExactlyInAnyOrderEntriesOf(
+                    Map.of("rocm-node-mi210", "gfx90a/64", "rocm-node-rx7900", "gfx1100/32"));
+
+            // every audit event the stages wrote is in the ledger, and the chain holds
+            int audited = TopicContents.readAll(committed(kafka), topics.audit()).size();
+            try (LedgerReader ledger = new LedgerReader(new KafkaClientFactory(kafka.bootstrapServers(), Map.of()),
+                    topics.auditLedger(), "demo-it", Duration.ofSeconds(10))) {
+                ChainCheck check = ledger.verify(EventCodec.INSTANCE);
+                assertThat(check.broken()).isEmpty();
+                assertThat(check.checked()).isEqualTo(audited).isPositive();
+            }
         }
     }
 
-    private static <T extends SpecificRecord> List<T> read(EmbeddedKafka kafka, String topic, Class<T> type) {
+    private static Map<String, Object> committed(EmbeddedKafka kafka) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        return TopicContents.readAll(props, topic).stream()
+        return props;
+    }
+
+    private static <T extends SpecificRecord> List<T> read(EmbeddedKafka kafka, String topic, Class<T> type) {
+        return TopicContents.readAll(committed(kafka), topic).stream()
                 .map(r -> EventCodec.INSTANCE.decode(topic, r.value(), type)).toList();
     }
 

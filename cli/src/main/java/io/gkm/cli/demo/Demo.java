@@ -3,7 +3,11 @@ package io.gkm.cli.demo;
 import io.gkm.cli.demo.DemoResources.DemoResource;
 import io.gkm.cli.demo.SimulatedApiServer.Admission;
 import io.gkm.cli.dev.DevTls;
+import io.gkm.audit.chain.ChainCheck;
+import io.gkm.audit.read.LedgerReader;
+import io.gkm.audit.stage.AuditLedgerStage;
 import io.gkm.cli.dev.EmbeddedKafka;
+import io.gkm.core.cache.CacheLayout;
 import io.gkm.core.config.GkmConfig;
 import io.gkm.core.config.Setting;
 import io.gkm.core.config.Settings;
@@ -12,13 +16,19 @@ import io.gkm.core.kafka.TopicAdmin;
 import io.gkm.core.metrics.MetricsServer;
 import io.gkm.core.stage.Emitter;
 import io.gkm.core.stage.StageLoop;
+import io.gkm.dispatcher.routing.DispatchHandler;
 import io.gkm.ingest.Ingest;
 import io.gkm.ingest.IngestSettings;
 import io.gkm.localregistry.LocalRegistry;
 import io.gkm.localregistry.LocalRegistryException;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
+import io.gkm.nodeconsumer.NodeConsumerSettings;
+import io.gkm.schemas.event.AuditEvent;
 import io.gkm.schemas.event.CacheTarget;
+import io.gkm.schemas.event.Gpu;
+import io.gkm.schemas.event.InstallOutcome;
+import io.gkm.schemas.event.InstallResult;
 import io.gkm.schemas.event.Verdict;
 import io.gkm.schemas.event.VerificationResult;
 import io.gkm.verifier.VerifierSettings;
@@ -51,15 +61,16 @@ import org.apache.kafka.clients.admin.Admin;
  * {@code gkm demo}: the pipeline end to end on this machine, with nothing but Debian's
  * docker-registry. A fresh embedded Kafka with every topic; a local OCI registry; MCV-format
  * kernel caches built on the spot and signed in cosign v2 and v3 format by a throw-away sandbox
- * Sigstore, whose trusted root and GKM-shaped policies are what the stages trust; ingest's real
- * HTTPS webhook and the verifier stage; then GKM's example resources created as the API server
- * would (see {@link SimulatedApiServer}), each admission decision and each verdict printed as it
- * appears. Every phase is timed.
+ * Sigstore, whose trusted root and GKM-shaped policies are what the stages trust; every stage
+ * (ingest's real HTTPS webhook, the verifier, the dispatcher, a node-consumer on each of two
+ * simulated ROCm nodes, the audit ledger); then GKM's example resources created as the API server
+ * would (see {@link SimulatedApiServer}). Prints each admission decision, each verdict, each
+ * install result and what each node holds, each resource's trace from the ledger and the ledger's
+ * check; every phase is timed.
  */
 public final class Demo {
-    /** Stages of DESIGN.md the demo does not run yet, because they are not built yet. */
-    public static final List<String> NOT_RUN = List.of("dispatcher", "node-consumer", "audit");
     static final String INSTANCE = "demo";
+    private static final int TRACE_WIDTH = 180;
 
     /**
      * @param dataDir GKM_DEV_DATA_DIR; the demo works in its {@code demo} folder
@@ -131,7 +142,8 @@ public final class Demo {
         Files.writeString(layout.dockerConfig(), "{\"auths\":{}}");
         List<Path> policyFiles = DemoPolicies.write(layout.policies());
         DevTls.Pair tls = DevTls.inDirectory(layout.tls(), Clock.systemUTC());
-        GkmConfig config = stageConfig(layout, kafka, tls);
+        Map<String, String> env = stageEnv(layout, kafka, tls);
+        GkmConfig config = load(env);
         SampleImages images = SampleImages.pushAndSign(registry.hostPort(),
                 RegistryClient.builder().configure(config).build(), sigstore);
         phase("sample", "throw-away sandbox Sigstore (Fulcio CA, CT log, Rekor), trusted root %s", layout.trustedRoot());
@@ -146,19 +158,36 @@ public final class Demo {
         Ingest.Wiring wiring = new Ingest.Wiring(config, IngestSettings.kyvernoVerification(config, Map.of()),
                 new Ingest.TlsFiles(tls.cert(), tls.key()), clients, topics, metrics);
         String cluster = config.get(Settings.CLUSTER);
-        try (Ingest ingest = Ingest.start(wiring, Optional.empty());
+        AuditLedgerStage ledger = AuditLedgerStage.of(config, clients, topics, metrics);
+        try (AuditLedgerStage runningLedger = ledger;
+             Ingest ingest = Ingest.start(wiring, Optional.empty());
              StageLoop verifier = VerifierStage.loop(config, clients, topics, VerifierStage.verifier(config, policies),
                      metrics);
+             RunningNodes nodes = RunningNodes.start(SimulatedNode.both(), layout, node -> load(nodeEnv(env, layout, node)),
+                     clients, topics);
+             DemoDispatcher dispatcher = DemoDispatcher.start(config, nodeCaches(layout, SimulatedNode.COMPATIBLE),
+                     clients, topics, metrics);
              SimulatedApiServer api = SimulatedApiServer.start(tls.certificate(), ingest.webhookPort(), cluster, clients,
                      topics, new Emitter("ingest", cluster, INSTANCE, topics, EventCodec.INSTANCE, Clock.systemUTC()),
                      config.get(Settings.STAGE_TRANSACTION_TIMEOUT), config.get(Settings.STAGE_RETRY_BACKOFF));
              TopicTail<VerificationResult> verifications = new TopicTail<>(clients, topics.verifications(),
-                     VerificationResult.class)) {
+                     VerificationResult.class);
+             TopicTail<InstallResult> installs = new TopicTail<>(clients, topics.installResults(), InstallResult.class);
+             TopicTail<AuditEvent> audit = new TopicTail<>(clients, topics.audit(), AuditEvent.class)) {
+            ledger.start();
             verifier.start();
             phase("stages", "ingest: webhook https://localhost:%d (certificate %s), every kind verified inline "
-                    + "(GKM_INLINE_VERIFY=all: no Kyverno here); verifier stage %s -> %s", ingest.webhookPort(),
-                    tls.cert(), topics.resources(), topics.verifications());
-            say("           not run: %s (not built yet)", String.join(", ", NOT_RUN));
+                    + "(GKM_INLINE_VERIFY=all: no Kyverno here); verifier stage %s -> %s; dispatcher %s -> %s "
+                    + "(jobs name the compatible node's cache root, as the nodes share this machine; its status "
+                    + "projection onto GKMCacheNode needs a Kubernetes API: not run); audit ledger %s -> %s; "
+                    + "a node-consumer on each of %d simulated ROCm nodes", ingest.webhookPort(), tls.cert(),
+                    topics.resources(), topics.verifications(), topics.verifications(), topics.jobsPrefix() + "*",
+                    topics.audit(), topics.auditLedger(), nodes.nodes().size());
+            for (RunningNodes.RunningNode n : nodes.nodes()) {
+                say("           %-17s %s: %s; sysfs %s, caches %s", n.node().name(), n.node().gpu(),
+                        n.stage().inventory().gpus().stream().map(Demo::gpu).collect(Collectors.joining(", ")),
+                        n.sysfs(), n.caches());
+            }
 
             List<String> problems = new ArrayList<>();
             List<Admission> admissions = admit(api, DemoResources.of(images), problems);
@@ -167,17 +196,27 @@ public final class Demo {
 
             List<VerificationResult> results = verify(verifications, admissions, cluster, problems);
             phase("verification", "%d verdicts on %s", results.size(), topics.verifications());
-            if (verifier.failure().isPresent()) {
-                problems.add("the verifier stage stopped: " + verifier.failure().get().getMessage());
-            }
+
+            List<InstallResult> installed = install(installs, audit, nodes, results, problems);
+            phase("install", "%d install results on %s", installed.size(), topics.installResults());
+
+            auditTrail(ledger, audit, clients, topics, admissions, cluster, problems);
+
+            verifier.failure().ifPresent(f -> problems.add("the verifier stage stopped: " + f.getMessage()));
+            dispatcher.failure().ifPresent(f -> problems.add("the dispatcher stopped: " + f.getMessage()));
+            ledger.failure().ifPresent(f -> problems.add("the audit ledger stage stopped: " + f.getMessage()));
+            nodes.failure().ifPresent(problems::add);
             api.failure().ifPresent(f -> problems.add(f.getMessage()));
 
             say("");
             say("timings: %s", phases.summary());
-            say("not run yet: %s; the demo ends at the verifier's verdicts", String.join(", ", NOT_RUN));
+            say("not run: the dispatcher's status projection onto GKMCacheNode / ClusterGKMCacheNode (it writes to a "
+                    + "Kubernetes API, which the demo does not have)");
             if (problems.isEmpty()) {
-                say("result: as expected: %d resources verified, 1 refused at admission",
-                        results.stream().filter(r -> r.getVerdict() == Verdict.VERIFIED).count());
+                say("result: as expected: %d resources verified, 1 refused at admission; %s installed them, %s "
+                        + "skipped as incompatible; the audit ledger intact",
+                        results.stream().filter(r -> r.getVerdict() == Verdict.VERIFIED).count(),
+                        SimulatedNode.COMPATIBLE.name(), SimulatedNode.INCOMPATIBLE.name());
             } else {
                 say("result: NOT as expected:");
                 problems.forEach(p -> say("  - %s", p));
@@ -189,6 +228,126 @@ public final class Demo {
             }
             return new Result(admissions, results, problems);
         }
+    }
+
+    /**
+     * Waits for the compatible node's install result of each verified cache, printing each as it
+     * appears; then shows the dispatcher's decisions for the other node, and what each node holds on disk.
+     */
+    private List<InstallResult> install(TopicTail<InstallResult> installs, TopicTail<AuditEvent> audit,
+            RunningNodes nodes, List<VerificationResult> verified, List<String> problems) {
+        say("install: the dispatcher sends each verified cache to the nodes whose GPUs it fits; they pull it by "
+                + "digest and unpack it");
+        Set<String> expected = verified.stream().filter(r -> r.getVerdict() == Verdict.VERIFIED)
+                .map(VerificationResult::getResourceKey).collect(Collectors.toSet());
+        String compatible = SimulatedNode.COMPATIBLE.name();
+        boolean complete = installs.follow(this::print, seen -> seen.stream()
+                .filter(r -> r.getNode().equals(compatible)).map(InstallResult::getResourceKey)
+                .collect(Collectors.toSet()).containsAll(expected), options.waitFor());
+        List<InstallResult> results = installs.seen();
+        if (!complete) {
+            problems.add("no install result from " + compatible + " within " + options.waitFor().toSeconds()
+                    + " s for " + expected.stream().filter(k -> results.stream().noneMatch(r ->
+                    r.getResourceKey().equals(k) && r.getNode().equals(compatible))).sorted()
+                    .collect(Collectors.joining(", ")));
+        }
+        results.stream().filter(r -> r.getOutcome() != InstallOutcome.INSTALLED
+                        && r.getOutcome() != InstallOutcome.ALREADY_PRESENT)
+                .forEach(r -> problems.add(r.getNode() + " did not install " + r.getResourceKey() + ": "
+                        + r.getOutcome() + (r.getError() == null ? "" : " (" + r.getError() + ")")));
+        audit.catchUp(event -> { }, options.waitFor());
+        String incompatible = SimulatedNode.INCOMPATIBLE.name();
+        List<AuditEvent> skipped = audit.seen().stream()
+                .filter(e -> e.getAction().equals(DispatchHandler.ACTION)
+                        && e.getOutcome().equals(DispatchHandler.SKIPPED_INCOMPATIBLE)
+                        && incompatible.equals(e.getDetails().get("node")))
+                .toList();
+        skipped.forEach(e -> say("  %-9s %-17s %s: %s", "SKIPPED", incompatible, e.getResourceKey(), e.getReason()));
+        Set<String> skippedKeys = skipped.stream().map(AuditEvent::getResourceKey).collect(Collectors.toSet());
+        if (!skippedKeys.containsAll(expected)) {
+            problems.add("the dispatcher did not skip " + incompatible + " as incompatible for every cache: only "
+                    + skippedKeys);
+        }
+        if (results.stream().anyMatch(r -> r.getNode().equals(incompatible))) {
+            problems.add(incompatible + " was sent a job, though no cache fits its GPUs");
+        }
+        say("  on disk:");
+        for (RunningNodes.RunningNode n : nodes.nodes()) {
+            RunningNodes.Disk disk = RunningNodes.disk(n.caches());
+            say("  %-17s %d files, %d bytes in %s", n.node().name(), disk.files(), disk.bytes(), n.caches());
+            for (RunningNodes.DigestFolder folder : RunningNodes.digestFolders(n.caches())) {
+                say("    %s/  %d files, %d bytes; beside it %s", folder.relative(), folder.disk().files(),
+                        folder.disk().bytes(), CacheLayout.METADATA_FILE);
+            }
+            if (n.node().equals(SimulatedNode.INCOMPATIBLE) && disk.files() > 0) {
+                problems.add(incompatible + " holds " + disk.files() + " files, though no cache fits its GPUs");
+            }
+        }
+        return results;
+    }
+
+    private void print(InstallResult r) {
+        say("  %-9s %-17s %s: %s, %d files, %d bytes in %d ms%s", r.getOutcome(), r.getNode(), r.getResourceKey(),
+                r.getDigest(), r.getFiles(), r.getBytes(), r.getDurationMillis(),
+                r.getError() == null ? "" : "; " + r.getError());
+    }
+
+    /**
+     * Waits until the ledger has chained every audit event written so far, then prints the trace
+     * of each resource from the ledger and checks the whole chain, as {@code gkm audit trace} and
+     * {@code gkm audit verify} do.
+     */
+    private void auditTrail(AuditLedgerStage ledger, TopicTail<AuditEvent> audit, KafkaClientFactory clients,
+            Topics topics, List<Admission> admissions, String cluster, List<String> problems)
+            throws InterruptedException {
+        if (!audit.catchUp(event -> { }, options.waitFor())) {
+            problems.add("could not read " + topics.audit() + " to its end within " + options.waitFor().toSeconds()
+                    + " s");
+        }
+        long audited = audit.seen().size();
+        long deadline = System.nanoTime() + options.waitFor().toNanos();
+        while (chained(ledger) < audited && System.nanoTime() < deadline && ledger.failure().isEmpty()) {
+            Thread.sleep(100);
+        }
+        if (chained(ledger) < audited) {
+            problems.add("the audit ledger chained " + chained(ledger) + " of " + audited + " audit events within "
+                    + options.waitFor().toSeconds() + " s");
+        }
+        phase("audit", "%d audit events on %s, chained into %s", audited, topics.audit(), topics.auditLedger());
+        try (LedgerReader reader = new LedgerReader(clients, topics.auditLedger(), "gkm-demo-ledger-reader",
+                Duration.ofSeconds(10))) {
+            for (Admission admission : admissions) {
+                String key = admission.resource().key(cluster).toString();
+                LedgerReader.TraceResult trace = reader.trace(EventCodec.INSTANCE, key);
+                say("  trace %s", key);
+                trace.lines().forEach(line -> say("    %s", abbreviate(line)));
+                if (trace.lines().isEmpty()) {
+                    problems.add("the audit ledger holds nothing about " + key);
+                }
+            }
+            ChainCheck check = reader.verify(EventCodec.INSTANCE);
+            if (check.broken().isPresent()) {
+                say("  ledger verify: BROKEN after %d intact entries: %s", check.checked(), check.broken().get());
+                problems.add("the audit ledger does not verify: " + check.broken().get());
+            } else {
+                say("  ledger verify: %d entries, every link intact; head #%d %s", check.checked(),
+                        check.head().sequence(), check.head().hashHex());
+            }
+        }
+    }
+
+    /** A trace line cut to a terminal's width: the reasons behind a decision are long (gkm audit trace has them whole). */
+    private static String abbreviate(String line) {
+        return line.length() <= TRACE_WIDTH ? line : line.substring(0, TRACE_WIDTH - 3) + "...";
+    }
+
+    private static long chained(AuditLedgerStage ledger) {
+        return ledger.committedTail() == null ? 0 : ledger.committedTail().sequence();
+    }
+
+    private static String gpu(Gpu g) {
+        return g.getBackend() + "/" + g.getArch() + "/" + g.getWarpSize() + " (" + g.getIds().size() + " GPU, driver "
+                + g.getDriverVersion() + ")";
     }
 
     /** Creates each resource through the webhooks, printing the decision, checking it against the expectation. */
@@ -258,7 +417,7 @@ public final class Demo {
     }
 
     /** The stages' configuration: the demo's own values, whatever the environment says. */
-    private GkmConfig stageConfig(DemoLayout layout, EmbeddedKafka kafka, DevTls.Pair tls) {
+    private Map<String, String> stageEnv(DemoLayout layout, EmbeddedKafka kafka, DevTls.Pair tls) {
         Map<String, String> env = new HashMap<>();
         env.put(Settings.CLUSTER.envVar(), options.cluster());
         env.put(Settings.INSTANCE.envVar(), INSTANCE);
@@ -275,6 +434,24 @@ public final class Demo {
         env.put(IngestSettings.LEADER_ELECTION.envVar(), "false");
         env.put(VerifierSettings.TRUSTED_ROOT.envVar(), layout.trustedRoot().toString());
         env.put(RegistrySettings.REGISTRY_AUTH_FILE.envVar(), layout.dockerConfig().toString());
+        return env;
+    }
+
+    /** A node-consumer's configuration: the stages', plus its node name, sysfs and cache root, and its own instance. */
+    private static Map<String, String> nodeEnv(Map<String, String> stageEnv, DemoLayout layout, SimulatedNode node) {
+        Map<String, String> env = new HashMap<>(stageEnv);
+        env.put(Settings.INSTANCE.envVar(), node.name());
+        env.put(NodeConsumerSettings.NODE_NAME.envVar(), node.name());
+        env.put(NodeConsumerSettings.SYSFS_ROOT.envVar(), layout.node(node.name()).resolve("sysfs").toString());
+        env.put(NodeConsumerSettings.CACHE_DIR.envVar(), nodeCaches(layout, node).toString());
+        return env;
+    }
+
+    private static Path nodeCaches(DemoLayout layout, SimulatedNode node) {
+        return layout.node(node.name()).resolve("caches");
+    }
+
+    private GkmConfig load(Map<String, String> env) {
         return GkmConfig.load(stageSettings, env, Map.of(), Map.of(), KafkaClientFactory.clientPropertyNames());
     }
 

@@ -62,6 +62,18 @@ final class TopicTail<T extends SpecificRecord> implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Reads to the end as it is now (for {@code read_committed}, the last stable offset: all that
+     * is decided), handing each new record to {@code each}.
+     *
+     * @return false when the end was not reached within {@code timeout}
+     */
+    boolean catchUp(Consumer<T> each, Duration timeout) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        return follow(each, seen -> end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue()),
+                timeout);
+    }
+
     /** Everything seen so far, in the order seen. */
     List<T> seen() {
         return List.copyOf(seen);

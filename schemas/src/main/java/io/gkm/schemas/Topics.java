@@ -129,8 +129,9 @@ public final class Topics {
     /**
      * The dispatcher's own state: per resource key, the last VerificationResult that decides what
      * nodes get (VERIFIED, or REJECTED once the image is no longer trusted), or the DELETED
-     * ResourceEvent once the cache is gone, so that a restarted dispatcher still knows which caches
-     * a node that reports later must get, and which nodes a deleted cache must be removed from.
+     * ResourceEvent once the cache is gone; and per node ({@code <cluster>/<node>}) the report it last
+     * sent jobs for. So a restarted dispatcher still knows which caches a node that reports later
+     * must get, which nodes a deleted cache must be removed from, and which reports are only repeats.
      */
     public String dispatcherState() {
         return prefix + "dispatcher.state";

@@ -5,6 +5,8 @@ import io.gkm.schemas.event.Gpu;
 import io.gkm.schemas.event.NodeInventory;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * GKM's compatibility rule (DESIGN.md section 5): a GPU can use a kernel cache when one of the
@@ -24,6 +26,15 @@ public final class Compatibility {
     /** True when one GPU of {@code node} matches one of {@code targets}. */
     public static boolean compatible(NodeInventory node, List<CacheTarget> targets) {
         return node.getGpus().stream().anyMatch(gpu -> compatible(gpu, targets));
+    }
+
+    /**
+     * What compatibility depends on: the {@code backend/arch/warpSize} of each GPU group, backend
+     * and architecture in lower case (ids and driver versions left out).
+     */
+    public static Set<String> gpuTypes(NodeInventory node) {
+        return node.getGpus().stream().map(g -> g.getBackend().toLowerCase(Locale.ROOT) + "/"
+                + g.getArch().toLowerCase(Locale.ROOT) + "/" + g.getWarpSize()).collect(Collectors.toSet());
     }
 
     /** {@code backend/arch/warpSize} of each GPU group, for a reason a person reads. */

@@ -149,20 +149,28 @@ public final class DispatchHandler implements StageHandler {
     }
 
     private Decision reported(NodeInventory node) {
+        Optional<NodeInventory> before = state.dispatchedFor(node.getCluster(), node.getNode());
+        if (before.isPresent() && Compatibility.gpuTypes(before.get()).equals(Compatibility.gpuTypes(node))) {
+            // Node-consumers report again at every interval: only a new node or other GPUs call for jobs.
+            return new Decision(List.of(), List.of());
+        }
         List<Outbound> outputs = new ArrayList<>();
         List<AuditEntry> audits = new ArrayList<>();
+        outputs.add(stateRecord(ResourceKey.nodeKey(node.getCluster(), node.getNode()), node));
+        String why = before.isEmpty() ? "new node with GPUs " : "node's GPUs changed from "
+                + Compatibility.describeGpus(before.get()) + " to ";
         for (VerificationResult cache : state.verifiedCaches(node.getCluster())) {
             if (Compatibility.compatible(node, cache.getCacheTargets())) {
                 InstallJob job = jobs.job(JobAction.INSTALL, cache, node.getCluster(), node.getNode());
                 outputs.add(jobRecord(job));
-                audits.add(dispatched(job, "node reported GPUs " + Compatibility.describeGpus(node)
-                        + ", which match targets " + Compatibility.describeTargets(cache.getCacheTargets())));
+                audits.add(dispatched(job, why + Compatibility.describeGpus(node) + ", which match targets "
+                        + Compatibility.describeTargets(cache.getCacheTargets())));
             }
         }
         if (audits.isEmpty()) {
-            audits.add(new AuditEntry(ACTION, NOTHING_TO_DISPATCH, "node reported GPUs "
-                    + Compatibility.describeGpus(node) + "; no verified cache of cluster " + node.getCluster()
-                    + " fits them", null, nodeDetails(node.getCluster(), node.getNode())));
+            audits.add(new AuditEntry(ACTION, NOTHING_TO_DISPATCH, why + Compatibility.describeGpus(node)
+                    + "; no verified cache of cluster " + node.getCluster() + " fits them", null,
+                    nodeDetails(node.getCluster(), node.getNode())));
         }
         return new Decision(outputs, audits);
     }

@@ -19,4 +19,7 @@ public interface DispatchState {
 
     /** The VERIFIED results of every cache of {@code cluster} that is still verified. */
     Collection<VerificationResult> verifiedCaches(String cluster);
+
+    /** The report of a node that the dispatcher last sent jobs for; empty for a node it never saw. */
+    Optional<NodeInventory> dispatchedFor(String cluster, String node);
 }

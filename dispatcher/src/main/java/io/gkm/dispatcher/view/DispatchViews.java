@@ -11,6 +11,7 @@ import io.gkm.schemas.event.VerificationResult;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -20,9 +21,10 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class DispatchViews implements DispatchState, AutoCloseable {
     private final CompactedTopicView<NodeInventory> nodes;
-    private final CompactedTopicView<VerificationResult> caches;
+    /** Per resource key the VERIFIED result in force, per node key the report last dispatched for. */
+    private final CompactedTopicView<SpecificRecord> caches;
 
-    private DispatchViews(CompactedTopicView<NodeInventory> nodes, CompactedTopicView<VerificationResult> caches) {
+    private DispatchViews(CompactedTopicView<NodeInventory> nodes, CompactedTopicView<SpecificRecord> caches) {
         this.nodes = nodes;
         this.caches = caches;
     }
@@ -31,9 +33,9 @@ public final class DispatchViews implements DispatchState, AutoCloseable {
     public static DispatchViews start(KafkaClientFactory kafka, Topics topics, String instance) {
         CompactedTopicView<NodeInventory> nodes = CompactedTopicView.start(kafka, topics.prefix()
                 + "dispatcher.nodes-view." + instance, topics.nodes(), EventCodec.INSTANCE, DispatchViews::node);
-        CompactedTopicView<VerificationResult> caches = CompactedTopicView.start(kafka, topics.prefix()
+        CompactedTopicView<SpecificRecord> caches = CompactedTopicView.start(kafka, topics.prefix()
                 + "dispatcher.state-view." + instance, topics.dispatcherState(), EventCodec.INSTANCE,
-                DispatchViews::verified);
+                DispatchViews::state);
         return new DispatchViews(nodes, caches);
     }
 
@@ -42,10 +44,14 @@ public final class DispatchViews implements DispatchState, AutoCloseable {
         return event instanceof NodeInventory n ? Optional.of(n) : Optional.empty();
     }
 
-    /** A cache's latest VERIFIED result; REJECTED, a DELETED resource event or a tombstone forget it. */
-    static Optional<VerificationResult> verified(String key, SpecificRecord event) {
-        return event instanceof VerificationResult r && r.getVerdict() == Verdict.VERIFIED ? Optional.of(r)
-                : Optional.empty();
+    /**
+     * What the state topic keeps: a cache's latest VERIFIED result (REJECTED, a DELETED resource
+     * event or a tombstone forget it), and the node report jobs were last sent for.
+     */
+    static Optional<SpecificRecord> state(String key, SpecificRecord event) {
+        boolean kept = event instanceof VerificationResult r && r.getVerdict() == Verdict.VERIFIED
+                || event instanceof NodeInventory;
+        return kept ? Optional.of(event) : Optional.empty();
     }
 
     /**
@@ -82,23 +88,22 @@ public final class DispatchViews implements DispatchState, AutoCloseable {
 
     @Override
     public Optional<VerificationResult> verified(String resourceKey) {
-        return caches.get(resourceKey);
+        return caches.get(resourceKey).filter(VerificationResult.class::isInstance).map(VerificationResult.class::cast);
     }
 
     @Override
     public Collection<VerificationResult> verifiedCaches(String cluster) {
         return caches.snapshot().entrySet().stream()
-                .filter(e -> clusterOf(e.getKey()).equals(cluster))
-                .sorted(java.util.Map.Entry.comparingByKey())
-                .map(java.util.Map.Entry::getValue).toList();
+                .filter(e -> e.getValue() instanceof VerificationResult r
+                        && r.getResourceKey().startsWith(cluster + "/"))
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> (VerificationResult) e.getValue()).toList();
     }
 
-    private static String clusterOf(String key) {
-        try {
-            return ResourceKey.parse(key).cluster();
-        } catch (IllegalArgumentException e) {
-            return ""; // the handler never writes such a key; it matches no cluster
-        }
+    @Override
+    public Optional<NodeInventory> dispatchedFor(String cluster, String node) {
+        return caches.get(ResourceKey.nodeKey(cluster, node)).filter(NodeInventory.class::isInstance)
+                .map(NodeInventory.class::cast);
     }
 
     /** Records of gkm.nodes and of the state topic that were skipped as undecodable. */

@@ -61,6 +61,7 @@ class DispatchHandlerTest {
     private static final class State implements DispatchState {
         final Map<String, NodeInventory> nodes = new LinkedHashMap<>();
         final Map<String, VerificationResult> caches = new LinkedHashMap<>();
+        final Map<String, NodeInventory> dispatched = new LinkedHashMap<>();
 
         State with(NodeInventory... reported) {
             for (NodeInventory n : reported) {
@@ -82,6 +83,11 @@ class DispatchHandlerTest {
         @Override
         public Collection<VerificationResult> verifiedCaches(String cluster) {
             return caches.values().stream().filter(r -> r.getResourceKey().startsWith(cluster + "/")).toList();
+        }
+
+        @Override
+        public Optional<NodeInventory> dispatchedFor(String cluster, String node) {
+            return Optional.ofNullable(dispatched.get(cluster + "/" + node));
         }
     }
 
@@ -274,8 +280,37 @@ class DispatchHandlerTest {
             assertThat(j.getNode()).isEqualTo("gpu-a");
             assertThat(j.getAction()).isEqualTo(JobAction.INSTALL);
         });
-        assertThat(d.outputs()).singleElement().satisfies(o -> assertThat(o.topic()).isEqualTo("gkm.jobs.c1.gpu-a"));
+        assertThat(d.outputs()).filteredOn(o -> o.event() instanceof InstallJob).singleElement()
+                .satisfies(o -> assertThat(o.topic()).isEqualTo("gkm.jobs.c1.gpu-a"));
+        assertThat(stateWrites(d)).singleElement().satisfies(o -> {
+            assertThat(o.key()).isEqualTo("c1/gpu-a");
+            assertThat(o.event()).isEqualTo(GFX90A);
+        });
         assertThat(d.audits()).extracting(AuditEntry::outcome).containsExactly(DispatchHandler.DISPATCHED);
+        assertThat(d.audits().get(0).reason()).contains("new node with GPUs hip/gfx90a/64");
+    }
+
+    @Test
+    void aRepeatedReportOfTheSameGpusDoesNothingNotEvenAnAudit() {
+        state.caches.put(KEY, verified(KEY, IMAGE, ROCM_GFX90A));
+        state.dispatched.put("c1/gpu-a", node("c1", "gpu-a", gpu("HIP", "gfx90a", 64)));
+
+        Decision d = decide(topics.nodes(), "c1/gpu-a", GFX90A);
+
+        assertThat(d.outputs()).isEmpty();
+        assertThat(d.audits()).isEmpty();
+    }
+
+    @Test
+    void aNodeWhoseGpusChangedGetsWhatItCanUseNow() {
+        state.caches.put(KEY, verified(KEY, IMAGE, ROCM_GFX90A));
+        state.dispatched.put("c1/gpu-a", node("c1", "gpu-a", gpu("hip", "gfx942", 64)));
+
+        Decision d = decide(topics.nodes(), "c1/gpu-a", GFX90A);
+
+        assertThat(jobs(d)).singleElement().satisfies(j -> assertThat(j.getResourceKey()).isEqualTo(KEY));
+        assertThat(d.audits().get(0).reason()).contains("node's GPUs changed from hip/gfx942/64 to hip/gfx90a/64");
+        assertThat(stateWrites(d)).hasSize(1);
     }
 
     @Test
@@ -284,7 +319,8 @@ class DispatchHandlerTest {
 
         Decision d = decide(topics.nodes(), "c1/gpu-a", GFX90A);
 
-        assertThat(d.outputs()).isEmpty();
+        assertThat(jobs(d)).isEmpty();
+        assertThat(stateWrites(d)).as("the report is recorded: its repeats are not dispatched").hasSize(1);
         assertThat(d.audits()).singleElement().satisfies(a -> {
             assertThat(a.outcome()).isEqualTo(DispatchHandler.NOTHING_TO_DISPATCH);
             assertThat(a.details()).containsEntry("node", "gpu-a").containsEntry("cluster", "c1");

@@ -42,12 +42,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -191,29 +195,52 @@ class DispatcherStageIT {
     }
 
     @Test
-    void whatWasVerifiedSurvivesARestartSoANodeThatReportsAfterItGetsItAndADeletedCacheNothing(KafkaCluster kafka)
-            throws InterruptedException {
+    void whatWasVerifiedAndWhoGotItSurviveARestartSoOnlyANewNodeGetsItAndADeletedCacheNothing(KafkaCluster kafka)
+            throws Exception {
         Topics topics = topics(kafka);
         String deletedKey = "c1/team-a/GKMCache/gone";
         String clusterKey = "c1/_cluster/ClusterGKMCache/flash-attn";
+        NodeInventory gpuA = node("c1", "gpu-a", gpu("hip", "gfx90a", 64));
+        report(kafka, topics, gpuA);
         try (DispatcherStage stage = start(kafka, topics, "it-1")) {
+            awaitAudits(kafka, topics, DispatchHandler.NOTHING_TO_DISPATCH, 1);
             send(kafka, "verifier", topics.verifications(), KEY, verified(KEY, IMAGE, ROCM_GFX90A));
             send(kafka, "verifier", topics.verifications(), clusterKey,
                     verified(clusterKey, "quay.io/gkm/flash-attn:cuda", CUDA_75));
             send(kafka, "verifier", topics.verifications(), deletedKey, verified(deletedKey, IMAGE, ROCM_GFX90A));
             // Verdicts and deletions come on two topics: a deletion read before the verdict it
             // follows would be undone by it (a race the package documentation names).
-            awaitAudits(kafka, topics, DispatchHandler.NO_NODES, 3);
+            jobs(kafka, topics, "gpu-a", 2, stage);
             send(kafka, "ingest", topics.resources(), deletedKey, deleted(deletedKey, "team-a", "gone"));
-            await().atMost(WAIT).until(() -> stage.failure().isPresent()
-                    || read(kafka, topics.dispatcherState()).size() == 4);
+            assertThat(jobs(kafka, topics, "gpu-a", 3, stage).get(2).getAction()).isEqualTo(JobAction.REMOVE);
         }
 
+        report(kafka, topics, gpuA); // as its node-consumer does at every interval
         report(kafka, topics, node("c1", "gpu-late", gpu("hip", "gfx90a", 64)));
         try (DispatcherStage restarted = start(kafka, topics, "it-2")) {
             assertThat(jobs(kafka, topics, "gpu-late", 1, restarted)).singleElement()
                     .satisfies(j -> assertThat(j.getResourceKey()).isEqualTo(KEY));
+            awaitConsumed(kafka, topics, topics.nodes());
+            assertThat(jobs(kafka, topics, "gpu-a", 3, restarted)).as("a repeated report gets nothing again")
+                    .hasSize(3);
         }
+    }
+
+    /** Waits until the dispatcher's group has committed {@code topic} to its end. */
+    private static void awaitConsumed(KafkaCluster kafka, Topics topics, String topic) {
+        String group = topics.prefix() + DispatchHandler.STAGE;
+        await().atMost(WAIT).until(() -> {
+            Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, Long> end = new HashMap<>();
+            for (int p = 0; p < topics.partitions(); p++) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                end.put(tp, kafka.admin().listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get()
+                        .offset());
+            }
+            return end.entrySet().stream().allMatch(e -> e.getValue() == 0 || committed.containsKey(e.getKey())
+                    && committed.get(e.getKey()).offset() >= e.getValue());
+        });
     }
 
     @Test

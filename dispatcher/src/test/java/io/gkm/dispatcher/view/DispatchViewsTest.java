@@ -18,10 +18,17 @@ class DispatchViewsTest {
 
     @Test
     void aVerifiedResultIsKeptAndARejectionADeletionOrATombstoneForgetsIt() {
-        assertThat(DispatchViews.verified(KEY, verified(KEY, "quay.io/gkm/c:1", ROCM_GFX90A))).isPresent();
-        assertThat(DispatchViews.verified(KEY, verdict(Verdict.REJECTED, KEY, "quay.io/gkm/c:1", DIGEST))).isEmpty();
-        assertThat(DispatchViews.verified(KEY, deleted(KEY, "team-a", "vector-add"))).isEmpty();
-        assertThat(DispatchViews.verified(KEY, null)).isEmpty();
+        assertThat(DispatchViews.state(KEY, verified(KEY, "quay.io/gkm/c:1", ROCM_GFX90A))).isPresent();
+        assertThat(DispatchViews.state(KEY, verdict(Verdict.REJECTED, KEY, "quay.io/gkm/c:1", DIGEST))).isEmpty();
+        assertThat(DispatchViews.state(KEY, deleted(KEY, "team-a", "vector-add"))).isEmpty();
+        assertThat(DispatchViews.state(KEY, null)).isEmpty();
+    }
+
+    @Test
+    void theReportJobsWereLastSentForIsKept() {
+        NodeInventory n = node("c1", "gpu-a", gpu("hip", "gfx90a", 64));
+
+        assertThat(DispatchViews.state("c1/gpu-a", n)).contains(n);
     }
 
     @Test

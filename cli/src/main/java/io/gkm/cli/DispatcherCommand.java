@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 @Command(name = "dispatcher", mixinStandardHelpOptions = true,
-        header = "Runs the dispatcher stage: gkm.verifications + gkm.nodes -> gkm.jobs.<cluster>.<node>.",
+        header = "Runs the dispatcher: gkm.verifications + gkm.nodes -> each node's jobs topic.",
         description = {"Runs the dispatcher as a Kafka stage: each VERIFIED cache becomes one INSTALL",
                 "job, pinned by digest, on the own topic of every node whose GPUs it fits",
                 "(created on first use); nodes that report later get the caches already",

@@ -7,7 +7,6 @@ import io.gkm.schemas.ResourceKey;
 import io.gkm.schemas.event.InstallJob;
 import io.gkm.schemas.event.JobAction;
 import io.gkm.schemas.event.VerificationResult;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.UUID;
@@ -22,11 +21,10 @@ public final class InstallJobs {
     private final Supplier<UUID> ids;
     private final Clock clock;
 
-    /** Jobs under GKM's default cache root, with random job ids. */
-    public InstallJobs(Clock clock) {
-        this(new CacheLayout(Path.of(CacheLayout.DEFAULT_ROOT)), UUID::randomUUID, clock);
-    }
-
+    /**
+     * @param layout the nodes' cache folders (GKM's: {@code /var/lib/gkm/caches})
+     * @param ids    job ids ({@code UUID::randomUUID})
+     */
     public InstallJobs(CacheLayout layout, Supplier<UUID> ids, Clock clock) {
         this.layout = Objects.requireNonNull(layout, "layout");
         this.ids = Objects.requireNonNull(ids, "ids");

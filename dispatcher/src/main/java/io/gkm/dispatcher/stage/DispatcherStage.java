@@ -1,5 +1,6 @@
 package io.gkm.dispatcher.stage;
 
+import io.gkm.core.cache.CacheLayout;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.kafka.TopicAdmin;
 import io.gkm.core.stage.Emitter;
@@ -15,9 +16,11 @@ import io.gkm.dispatcher.view.DispatchViews;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -44,6 +47,17 @@ public final class DispatcherStage implements AutoCloseable {
      */
     public static DispatcherStage start(StageSpec spec, StageLoop.Timing timing, Duration catchUp,
             KafkaClientFactory kafka, Topics topics, MeterRegistry registry) throws InterruptedException {
+        return start(spec, timing, catchUp, kafka, topics, registry, new CacheLayout(Path.of(CacheLayout.DEFAULT_ROOT)));
+    }
+
+    /**
+     * As {@link #start(StageSpec, StageLoop.Timing, Duration, KafkaClientFactory, Topics, MeterRegistry)},
+     * the jobs naming folders under {@code nodeCaches} instead of GKM's {@code /var/lib/gkm/caches}
+     * (nodes whose node-consumer has another GKM_CACHE_DIR, such as gkm demo's simulated ones).
+     */
+    public static DispatcherStage start(StageSpec spec, StageLoop.Timing timing, Duration catchUp,
+            KafkaClientFactory kafka, Topics topics, MeterRegistry registry, CacheLayout nodeCaches)
+            throws InterruptedException {
         DispatchViews views = DispatchViews.start(kafka, topics, spec.instance());
         try {
             views.awaitCaughtUp(catchUp);
@@ -52,7 +66,8 @@ public final class DispatcherStage implements AutoCloseable {
             throw e;
         }
         Admin admin = kafka.admin(spec.groupId(topics.prefix()) + ".topics." + spec.instance());
-        StageHandler handler = new JobTopics(new DispatchHandler(topics, views, new InstallJobs(Clock.systemUTC())),
+        StageHandler handler = new JobTopics(new DispatchHandler(topics, views,
+                new InstallJobs(nodeCaches, UUID::randomUUID, Clock.systemUTC())),
                 topics, new TopicAdmin(admin));
         Emitter emitter = new Emitter(spec.name(), spec.cluster(), spec.instance(), topics, EventCodec.INSTANCE,
                 Clock.systemUTC());

@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
                 "each node holds on disk, each resource's trace from the audit ledger and the",
                 "ledger's check, and how long each phase took. Not run: the dispatcher's status",
                 "projection (it needs a Kubernetes API). Data goes to <GKM_DEV_DATA_DIR>/demo,",
-                "emptied first; the environment's other GKM_* settings do not apply. Exits 0",
+                "emptied first; the environment's other GKM_* settings do not apply; gkm's",
+                "log lines only from warn up unless --log-level says otherwise. Exits 0",
                 "when all went as expected, 1 when not (saying what), 2 on bad usage; with",
                 "--keep-running it stays up afterwards until Ctrl-C."})
 final class DemoCommand extends ConfiguredCommand implements Callable<Integer> {
@@ -61,8 +62,12 @@ final class DemoCommand extends ConfiguredCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GkmConfig config = config();
-        // The demo's output is read by people new to it: the new broker's "metadata log appears to be empty"
-        // warning is expected here. Set before the broker's classes make their loggers.
+        // The demo's report is read by people new to it: the stages' own info lines and the new broker's
+        // "metadata log appears to be empty" warning would only interleave with it. Set before the stages'
+        // and the broker's classes make their loggers; --log-level / GKM_LOG_LEVEL still win.
+        if (givenText(Settings.LOG_LEVEL) == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.gkm", "warn");
+        }
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.controller.QuorumController", "error");
         Demo.Options options = new Demo.Options(config.get(Settings.DEV_DATA_DIR), config.get(Settings.CLUSTER),
                 waitFor);

@@ -2,6 +2,16 @@ package io.gkm.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gkm.audit.stage.AuditLedgerStage;
+import io.gkm.core.stage.StageSpec;
+import io.gkm.dispatcher.DispatcherSettings;
+import io.gkm.dispatcher.routing.DispatchHandler;
+import io.gkm.dispatcher.stage.DispatcherStage;
+import io.gkm.dispatcher.status.CacheNodeStatusWriter;
+import io.gkm.dispatcher.status.StatusHandler;
+import io.gkm.nodeconsumer.NodeConsumerSettings;
+import io.gkm.nodeconsumer.NodeConsumerStage;
+import io.gkm.nodeconsumer.inventory.InventoryPublisher;
 import io.gkm.cli.dev.DevTls;
 import io.gkm.cli.dev.EmbeddedKafka;
 import io.gkm.core.config.GkmConfig;
@@ -21,9 +31,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
@@ -33,12 +46,14 @@ import picocli.CommandLine.Command;
                 "broker on 127.0.0.1 (data kept under <dev.data.dir>/kafka), all pipeline topics, /metrics,",
                 "the admission webhook on https://localhost:<webhook.port> (a self-signed certificate is made",
                 "under <dev.data.dir>/tls unless GKM_WEBHOOK_TLS_CERT/KEY name one), the watches when a",
-                "Kubernetes cluster answers, the verifier stage when GKM_POLICIES names policies, and every other",
-                "stage that is built. Ctrl-C (or SIGTERM) stops it."})
+                "Kubernetes cluster answers, the verifier stage when GKM_POLICIES names policies, the dispatcher",
+                "(its status projection when a cluster answers and GKM_DISPATCHER_STATUS allows), the audit ledger,",
+                "and a node-consumer for this machine when GKM_NODE_NAME is set. Ctrl-C (or SIGTERM) stops it."})
 final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin KafkaPropertyOption kafkaProperty;
-    /** Stages of DESIGN.md that are not built yet; each leaves this list when it runs here. */
-    static final List<String> NOT_RUNNING = List.of("dispatcher", "node-consumer", "audit");
+    /** Every setting dev reads: ingest's and the verifier's, the dispatcher's, a node-consumer's. */
+    static final List<Setting<?>> SETTINGS = Stream.of(IngestCommand.SETTINGS, DispatcherSettings.all(),
+            NodeConsumerSettings.all()).flatMap(List::stream).distinct().toList();
 
     /** How long a Kubernetes API server has to answer before dev runs without the watches. */
     static final Duration CLUSTER_PROBE_TIMEOUT = Duration.ofSeconds(3);
@@ -46,7 +61,7 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
 
     @Override
     List<Setting<?>> settings() {
-        return IngestCommand.SETTINGS;
+        return SETTINGS;
     }
 
     @Override
@@ -55,6 +70,10 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
         // Loaded before anything starts, so that a bad policy file stops dev at once.
         Optional<List<ClusterPolicy>> policies = config.find(IngestSettings.POLICIES)
                 .map(paths -> VerifierCommand.policies(config));
+        boolean node = config.find(NodeConsumerSettings.NODE_NAME).isPresent();
+        if (node) {
+            NodeConsumerCommand.checkPaths(config);
+        }
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         Path dataDir = config.get(Settings.DEV_DATA_DIR);
@@ -78,11 +97,24 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
             Ingest.Wiring wiring = new Ingest.Wiring(config, IngestSettings.kyvernoVerification(config, env), tls,
                     clients, topics, registry);
             Optional<KubernetesAccess.Target> cluster = reachableCluster(out);
+            StageLoop.Timing timing = StageLoop.Timing.from(config);
             try (KubernetesClient kubernetes = cluster.map(c -> new KubernetesClientBuilder().withConfig(c.config()).build())
                     .orElse(null);
                  Ingest ingest = Ingest.start(wiring, Optional.ofNullable(kubernetes));
                  StageLoop verifier = policies.map(p -> VerifierCommand.start(config, p, clients, topics, registry))
-                         .orElse(null)) {
+                         .orElse(null);
+                 AuditLedgerStage ledger = AuditLedgerStage.of(config, clients, topics, registry);
+                 DispatcherStage dispatcher = DispatcherStage.start(StageSpec.of(config, DispatchHandler.STAGE,
+                         DispatchHandler.inputs(topics)), timing, config.get(DispatcherSettings.CATCH_UP_TIMEOUT), clients,
+                         topics, registry);
+                 KubernetesClient statusClient = cluster.filter(c -> config.get(DispatcherSettings.STATUS))
+                         .map(c -> new KubernetesClientBuilder().withConfig(CacheNodeStatusWriter.clientConfig(c.config()))
+                                 .build()).orElse(null);
+                 StageLoop status = statusClient == null ? null : DispatcherStage.startStatus(StageSpec.of(config,
+                         StatusHandler.STAGE, StatusHandler.inputs(topics)), timing, clients, topics, statusClient,
+                         registry);
+                 NodeConsumerStage nodeConsumer = node ? startNode(config, clients, topics, registry) : null) {
+                ledger.start();
                 out.printf("webhook   https://localhost:%d (Kyverno verification %s); e.g. curl --cacert %s "
                         + "https://localhost:%d/healthz%n", ingest.webhookPort(), wiring.verification().enabled() ? "on"
                         : "off: tags resolved in the registry", tls.cert(), ingest.webhookPort());
@@ -91,16 +123,39 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
                         IngestCommand.leaderLine(ingest)));
                 out.printf("verifier  %s%n", policies.map(p -> VerifierCommand.describe(config, p, topics))
                         .orElse("off: " + IngestSettings.POLICIES.envVar() + " is not set, so no policy to verify with"));
-                out.printf("stages    %s running; %s do not run as pipeline stages yet%n",
-                        verifier == null ? "ingest" : "ingest, verifier", String.join(", ", NOT_RUNNING));
+                out.printf("dispatch  %s -> %s<cluster>.<node>; status %s%n", String.join(", ",
+                        DispatchHandler.inputs(topics)), topics.jobsPrefix(), status != null ? "onto GKMCacheNode status"
+                        : cluster.isEmpty() ? "off: no Kubernetes cluster reachable"
+                        : "off (" + DispatcherSettings.STATUS.envVar() + "=false)");
+                out.printf("node      %s%n", nodeConsumer == null ? "off: " + NodeConsumerSettings.NODE_NAME.envVar()
+                        + " is not set (set it, with GKM_SYSFS_ROOT and GKM_CACHE_DIR, to serve this machine as a node)"
+                        : nodeConsumer.identity().node() + ": " + InventoryPublisher.describe(nodeConsumer.inventory().gpus())
+                        + ", caches in " + nodeConsumer.identity().layout().root());
+                out.printf("audit     %s -> %s%n", topics.audit(), topics.auditLedger());
+                List<String> running = new ArrayList<>(List.of("ingest"));
+                if (verifier != null) {
+                    running.add("verifier");
+                }
+                running.addAll(List.of("dispatcher", "audit"));
+                if (nodeConsumer != null) {
+                    running.add("node-consumer");
+                }
+                out.printf("stages    %s running%n", String.join(", ", running));
                 out.printf("ready in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);
                 out.flush();
                 while (!stop.await(FAILURE_CHECK)) {
                     if (ingest.failure().isPresent()) {
                         throw ingest.failure().get();
                     }
-                    if (verifier != null) {
-                        VerifierCommand.throwIfFailed(verifier);
+                    for (StageLoop loop : Arrays.asList(verifier, status, nodeConsumer == null ? null : nodeConsumer.loop())) {
+                        if (loop != null) {
+                            VerifierCommand.throwIfFailed(loop);
+                        }
+                    }
+                    dispatcher.throwIfFailed();
+                    if (ledger.failure().isPresent()) {
+                        throw new IllegalStateException("the audit ledger stopped: " + ledger.failure().get().getMessage(),
+                                ledger.failure().get());
                     }
                 }
                 out.println("stopping");
@@ -108,6 +163,17 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** This machine's node-consumer (GKM_NODE_NAME, GKM_SYSFS_ROOT, GKM_CACHE_DIR), with its jobs topic. */
+    private static NodeConsumerStage startNode(GkmConfig config, KafkaClientFactory clients, Topics topics,
+            PrometheusMeterRegistry registry) {
+        NodeConsumerStage.Identity identity = NodeConsumerStage.Identity.of(config, topics);
+        NodeConsumerStage.ensureJobsTopic(clients, topics, identity.cluster(), identity.node());
+        return NodeConsumerStage.start(identity, StageLoop.Timing.from(config),
+                config.get(NodeConsumerSettings.SYSFS_ROOT), NodeConsumerStage.limits(config),
+                NodeConsumerStage.registry(config), config.get(NodeConsumerSettings.INVENTORY_INTERVAL), clients, topics,
+                registry);
     }
 
     /** GKM_WEBHOOK_TLS_CERT and _KEY when both are set, else dev's own self-signed pair. */

@@ -41,14 +41,16 @@ class GkmDevIT {
         try {
             List<String> first = dev.startup();
             assertThat(first).anyMatch(l -> l.startsWith("kafka     127.0.0.1:" + kafkaPort));
-            assertThat(first).anyMatch(l -> l.contains("9 created now"));
+            assertThat(first).anyMatch(l -> l.contains("10 created now"));
             assertThat(first).anyMatch(l -> l.startsWith("tls       made a self-signed certificate for localhost"));
             assertThat(first).anyMatch(l -> l.startsWith("webhook   https://localhost:" + webhookPort));
             assertThat(first).contains("inline    ClusterGKMCache denied: GKM_POLICIES is not set, so no policy verifies it");
             assertThat(first).anyMatch(l -> l.startsWith("watches   off: no Kubernetes cluster reachable (no kubeconfig at "));
             assertThat(first).contains("verifier  off: GKM_POLICIES is not set, so no policy to verify with");
-            assertThat(first).contains("stages    ingest running; dispatcher, node-consumer, audit do not run as "
-                    + "pipeline stages yet");
+            assertThat(first).contains("dispatch  gkm.verifications, gkm.resources, gkm.nodes -> gkm.jobs.<cluster>.<node>; "
+                    + "status off: no Kubernetes cluster reachable", "audit     gkm.audit -> gkm.audit-ledger");
+            assertThat(first).anyMatch(l -> l.startsWith("node      off: GKM_NODE_NAME is not set"));
+            assertThat(first).contains("stages    ingest, dispatcher, audit running");
             double seconds = first.stream().filter(l -> l.startsWith("ready in ")).findFirst()
                     .map(l -> Double.parseDouble(l.substring(9, l.indexOf(" s")))).orElseThrow();
             System.out.printf("GkmDevIT: gkm dev ready in %.1f s%n", seconds);
@@ -98,8 +100,7 @@ class GkmDevIT {
             assertThat(again.startup()).anyMatch(l -> l.contains("(0 created now)"));
             assertThat(again.startup()).contains("verifier  gkm.admissions, gkm.resources -> gkm.verifications with 1 "
                     + "policies from " + policies);
-            assertThat(again.startup()).contains("stages    ingest, verifier running; dispatcher, node-consumer, audit "
-                    + "do not run as pipeline stages yet");
+            assertThat(again.startup()).contains("stages    ingest, verifier, dispatcher, audit running");
             assertThat(again.startup()).anyMatch(l -> l.startsWith("tls       reusing the self-signed certificate"));
             assertThat(Files.readAllBytes(cert)).isEqualTo(certificate);
         } finally {

@@ -1,13 +1,11 @@
 package io.gkm.audit.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.gkm.audit.chain.BrokenLink;
 import io.gkm.audit.chain.ChainCheck;
 import io.gkm.audit.chain.ChainTail;
 import io.gkm.audit.chain.LedgerHash;
-import io.gkm.audit.stage.AuditLedgerStage;
 import io.gkm.audit.stage.LedgerFixture;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.event.AuditEvent;
@@ -15,7 +13,6 @@ import io.gkm.schemas.event.AuditLedgerEntry;
 import io.gkm.testkit.KafkaCluster;
 import io.gkm.testkit.WithKafka;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +42,7 @@ class LedgerReaderIT {
         this.kafka = kafka;
         intact = new LedgerFixture(kafka, "verify-intact", 3);
         intact.audit("llama", 0, 30);
-        AuditLedgerStage stage = intact.stage("audit-0");
-        try {
-            intact.awaitLedger(30);
-        } finally {
-            stage.close();
-        }
+        intact.appendUntil("audit-0", 30);
         records = intact.ledgerRecords();
     }
 
@@ -135,15 +127,9 @@ class LedgerReaderIT {
         f.send(List.of(new ProducerRecord<>(f.topics.auditLedger(), 0, "k", new byte[] {1, 2, 3})));
         f.audit("llama", 0, 1);
 
-        AuditLedgerStage stage = f.stage("audit-0");
-        try {
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> stage.failure().isPresent());
-        } finally {
-            stage.close();
-        }
+        Throwable failure = f.failureOf("audit-0");
 
-        assertThat(stage.failure().get()).hasMessageContaining("the last record of " + f.topics.auditLedger()
+        assertThat(failure).hasMessageContaining("the last record of " + f.topics.auditLedger()
                 + " (offset 2) is not a sound ledger entry, so nothing is appended to it");
         assertThat(f.ledgerRecords()).hasSize(3);
     }

@@ -61,6 +61,30 @@ public final class LedgerFixture {
         return stage;
     }
 
+    /** Runs a stage until the ledger holds {@code n} entries, then stops it; the entries. The stage must not fail. */
+    public List<AuditLedgerEntry> appendUntil(String instance, int n) throws InterruptedException {
+        AuditLedgerStage stage = stage(instance);
+        List<AuditLedgerEntry> entries;
+        try {
+            entries = awaitLedger(n);
+        } finally {
+            stage.close();
+        }
+        assertThat(stage.failure()).as("stage %s", instance).isEmpty();
+        return entries;
+    }
+
+    /** Runs a stage until it stops on its own; why it stopped. */
+    public Throwable failureOf(String instance) throws InterruptedException {
+        AuditLedgerStage stage = stage(instance);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> stage.failure().isPresent());
+        } finally {
+            stage.close();
+        }
+        return stage.failure().orElseThrow();
+    }
+
     /** Writes {@code n} audit events of the verifier, resources {@code <name>-0..}, in chains corr-0..; their metadata. */
     public List<RecordMetadata> audit(String name, int from, int n) throws ExecutionException, InterruptedException {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();

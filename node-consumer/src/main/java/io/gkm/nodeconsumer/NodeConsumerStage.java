@@ -26,13 +26,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the node-consumer of one node: its {@link InstallHandler} in a {@link StageLoop} on the
- * node's own jobs topic, and its {@link InventoryPublisher}.
+ * Wires the node-consumer of one node: its {@link InventoryPublisher}, and its {@link InstallHandler}
+ * in a {@link StageLoop} on the node's own jobs topic, started once that topic exists.
  *
  * <ul>
  *   <li>Consumer group {@code <prefix>node-consumer.<cluster>.<node>}: each node its own group, so
@@ -48,9 +50,14 @@ import org.slf4j.LoggerFactory;
 public final class NodeConsumerStage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeConsumerStage.class);
 
+    /** How often a node-consumer whose jobs topic does not exist yet looks for it. */
+    static final Duration TOPIC_CHECK = Duration.ofSeconds(2);
+
     private final Identity identity;
     private final StageLoop loop;
     private final InventoryPublisher inventory;
+    private final Thread consumer;
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
     /** Who this node-consumer is: its cluster, node, stage identity, cache root and GKM's usage root. */
     public record Identity(String cluster, String node, StageSpec spec, CacheLayout layout, CacheLayout usage) {
@@ -65,10 +72,47 @@ public final class NodeConsumerStage implements AutoCloseable {
         }
     }
 
-    private NodeConsumerStage(Identity identity, StageLoop loop, InventoryPublisher inventory) {
+    private NodeConsumerStage(Identity identity, StageLoop loop, InventoryPublisher inventory,
+                              KafkaClientFactory kafka, String jobsTopic) {
         this.identity = identity;
         this.loop = loop;
         this.inventory = inventory;
+        this.consumer = new Thread(() -> {
+            awaitTopic(kafka, jobsTopic);
+            loop.run(); // returns at once when stopped meanwhile
+        }, "gkm-" + InstallHandler.STAGE);
+    }
+
+    /**
+     * Waits until the jobs topic exists, or a stop. A consumer must not subscribe to it before:
+     * asking the broker for a topic that does not exist is asking to create it, which a node's
+     * Kafka user may not (TOPIC_AUTHORIZATION_FAILED would stop the stage).
+     */
+    private void awaitTopic(KafkaClientFactory kafka, String topic) {
+        try (Admin admin = kafka.admin("gkm-node-consumer-wait")) {
+            TopicAdmin topics = new TopicAdmin(admin);
+            boolean told = false;
+            while (stopping.getCount() > 0) {
+                try {
+                    // Listing needs only Describe on the topic (describing would need DescribeConfigs too).
+                    if (topics.list(topic).contains(topic)) {
+                        return;
+                    }
+                    if (!told) {
+                        LOG.info("waiting for {} to be created (by the dispatcher, once it has this node's inventory)",
+                                topic);
+                        told = true;
+                    }
+                } catch (IllegalStateException e) {
+                    LOG.warn("cannot tell whether {} exists yet, will look again: {}", topic, e.getMessage());
+                }
+                if (stopping.await(TOPIC_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public Identity identity() {
@@ -145,8 +189,10 @@ public final class NodeConsumerStage implements AutoCloseable {
                 emitter, new InstallHandler(installer, topics, identity.cluster(), identity.node(), Clock.systemUTC()),
                 meters);
         inventory.start(inventoryInterval);
-        loop.start();
-        return new NodeConsumerStage(identity, loop, inventory);
+        NodeConsumerStage stage = new NodeConsumerStage(identity, loop, inventory, kafka,
+                topics.jobs(identity.cluster(), identity.node()));
+        stage.consumer.start();
+        return stage;
     }
 
     /** {@code timing} with one record a batch, whatever GKM_STAGE_MAX_POLL_RECORDS says (see the class comment). */
@@ -157,6 +203,7 @@ public final class NodeConsumerStage implements AutoCloseable {
     /** Stops consuming (after the current job's transaction) and publishing. */
     @Override
     public void close() throws InterruptedException {
+        stopping.countDown();
         try {
             loop.close();
         } finally {

@@ -13,7 +13,10 @@
  *       name); {@code gkm.nodes} (NodeInventory keyed {@code <cluster>/<node>}) and
  *       {@code gkm.audit} with transactional id {@code gkm.node-consumer.<cluster>.<instance>.inventory};</li>
  *   <li>creates {@code gkm.jobs.<cluster>.<node>} (1 partition, 7 days) when it is missing; a broker
- *       that refuses is not an error: the consumer waits for the dispatcher to create it;</li>
+ *       that refuses (the deployed KafkaUser has no Create) is not an error: the inventory is
+ *       published anyway, and the consumer subscribes once the dispatcher has created the topic
+ *       (looked for every 2 s; subscribing earlier would ask the broker to create it, and be refused
+ *       with TOPIC_AUTHORIZATION_FAILED);</li>
  *   <li>reads GKM_SYSFS_ROOT ({@code /sys}) and writes under GKM_CACHE_DIR
  *       ({@code /var/lib/gkm/caches}), which must be the root the dispatcher names in target paths
  *       (the host's folder mounted at the same path); reads GKM_USAGE_DIR ({@code /run/gkm/usage},

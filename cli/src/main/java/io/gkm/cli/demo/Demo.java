@@ -16,7 +16,10 @@ import io.gkm.core.kafka.TopicAdmin;
 import io.gkm.core.metrics.MetricsServer;
 import io.gkm.core.stage.Emitter;
 import io.gkm.core.stage.StageLoop;
+import io.gkm.core.stage.StageSpec;
+import io.gkm.dispatcher.DispatcherSettings;
 import io.gkm.dispatcher.routing.DispatchHandler;
+import io.gkm.dispatcher.stage.DispatcherStage;
 import io.gkm.ingest.Ingest;
 import io.gkm.ingest.IngestSettings;
 import io.gkm.localregistry.LocalRegistry;
@@ -165,8 +168,11 @@ public final class Demo {
                      metrics);
              RunningNodes nodes = RunningNodes.start(SimulatedNode.both(), layout, node -> load(nodeEnv(env, layout, node)),
                      clients, topics);
-             DemoDispatcher dispatcher = DemoDispatcher.start(config, nodeCaches(layout, SimulatedNode.COMPATIBLE),
-                     clients, topics, metrics);
+             // The simulated nodes share this machine, so each has its own cache root; jobs name the compatible one's.
+             DispatcherStage dispatcher = DispatcherStage.start(StageSpec.of(config, DispatchHandler.STAGE,
+                     DispatchHandler.inputs(topics)), StageLoop.Timing.from(config),
+                     config.get(DispatcherSettings.CATCH_UP_TIMEOUT), clients, topics, metrics,
+                     new CacheLayout(nodeCaches(layout, SimulatedNode.COMPATIBLE)));
              SimulatedApiServer api = SimulatedApiServer.start(tls.certificate(), ingest.webhookPort(), cluster, clients,
                      topics, new Emitter("ingest", cluster, INSTANCE, topics, EventCodec.INSTANCE, Clock.systemUTC()),
                      config.get(Settings.STAGE_TRANSACTION_TIMEOUT), config.get(Settings.STAGE_RETRY_BACKOFF));

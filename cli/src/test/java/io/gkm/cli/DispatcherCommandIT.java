@@ -111,10 +111,11 @@ class DispatcherCommandIT {
             });
             assertThat(client.resources(GKMCacheNode.class).inNamespace("team-a").withName("gpu-a").get().getStatus()
                     .getCaches().get("vector-add").get(DIGEST).getConditions().get(0).getType()).isEqualTo("Extracted");
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(metrics.body()).contains("gkm_stage_records_out_total{stage=\"dispatcher\"} 2.0");
+            // Two node reports recorded in the state topic, the verdict recorded and its one job; the
+            // status stage's result (counted once its transaction commits, just after the write).
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(metrics(metricsPort)).contains(
+                    "gkm_stage_records_out_total{stage=\"dispatcher\"} 4.0",
+                    "gkm_stage_records_in_total{stage=\"dispatcher-status\"} 1.0"));
         } finally {
             stopped = dispatcher.stop(Duration.ofSeconds(60));
         }
@@ -139,6 +140,11 @@ class DispatcherCommandIT {
         assertThat(cl2.execute("dispatcher")).isEqualTo(2);
         assertThat(err2.toString()).contains("Kubernetes: no kubeconfig at", "set GKM_DISPATCHER_STATUS=false to "
                 + "dispatch jobs only");
+    }
+
+    private static String metrics(int port) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static List<String> kafkaTopics(KafkaCluster kafka) throws Exception {

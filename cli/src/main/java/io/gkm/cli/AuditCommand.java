@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -127,39 +128,23 @@ final class AuditCommand implements Runnable {
                     "rewrite a chain from its start), or the first broken link: its sequence,",
                     "offset and what differs. Exits 0 intact, 1 broken, 2 when it cannot read the",
                     "ledger or the configuration is bad."})
-    static final class Verify extends ConfiguredCommand implements Callable<Integer> {
-        @CommandLine.Mixin KafkaPropertyOption kafkaProperty;
-
+    static final class Verify extends LedgerCommand {
         @Override
-        List<Setting<?>> settings() {
-            return List.of(Settings.KAFKA_BOOTSTRAP_SERVERS, Settings.TOPIC_PREFIX, Settings.LOG_LEVEL);
+        String clientId() {
+            return "gkm-audit-verify";
         }
 
         @Override
-        public Integer call() {
-            GkmConfig config = config();
-            PrintWriter out = spec.commandLine().getOut();
-            String ledger = topics(config).auditLedger();
-            ChainCheck check;
-            try (LedgerReader reader = new LedgerReader(KafkaClientFactory.from(config), ledger, "gkm-audit-verify",
-                    READ_TIMEOUT)) {
-                reader.requireOnePartition();
-                check = reader.verify(EventCodec.INSTANCE);
-            } catch (ConfigException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                return cannotRead(spec, e);
-            }
+        int read(LedgerReader reader, PrintWriter out, PrintWriter err) {
+            ChainCheck check = reader.verify(EventCodec.INSTANCE);
             Optional<BrokenLink> broken = check.broken();
             if (broken.isPresent()) {
-                out.printf("BROKEN  %s at %s; the %d entries before it are intact%n", ledger, broken.get(),
+                out.printf("BROKEN  %s at %s; the %d entries before it are intact%n", reader.topic(), broken.get(),
                         check.checked());
-                out.flush();
                 return 1;
             }
-            out.printf("intact  %s: %d entries checked; head: sequence %d, hash %s%n", ledger, check.checked(),
+            out.printf("intact  %s: %d entries checked; head: sequence %d, hash %s%n", reader.topic(), check.checked(),
                     check.head().sequence(), check.head().hashHex());
-            out.flush();
             return 0;
         }
     }
@@ -171,52 +156,63 @@ final class AuditCommand implements Runnable {
                     "action, outcome, reason. Undecodable audit records are matched by their key or",
                     "CloudEvents subject or correlation id. Exits 0 when it found any, 1 when none,",
                     "2 when it cannot read the ledger or the configuration is bad."})
-    static final class Trace extends ConfiguredCommand implements Callable<Integer> {
-        @CommandLine.Mixin KafkaPropertyOption kafkaProperty;
-
+    static final class Trace extends LedgerCommand {
         @Parameters(index = "0", paramLabel = "KEY_OR_CORRELATION_ID",
                 description = "A resource key (<cluster>/<namespace or _cluster>/<Kind>/<name>) or a correlation id.")
         String query;
+
+        @Override
+        String clientId() {
+            return "gkm-audit-trace";
+        }
+
+        @Override
+        int read(LedgerReader reader, PrintWriter out, PrintWriter err) {
+            LedgerReader.TraceResult trace = reader.trace(EventCodec.INSTANCE, query);
+            trace.lines().forEach(out::println);
+            if (trace.notEntries() > 0) {
+                err.printf("%d records of %s are not ledger entries and were skipped: run gkm audit verify%n",
+                        trace.notEntries(), reader.topic());
+            }
+            if (trace.lines().isEmpty()) {
+                err.printf("no decision of %s is recorded in %s%n", query, reader.topic());
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    /** A command that reads the whole ledger: exit code 2, with the reason, when it cannot. */
+    abstract static class LedgerCommand extends ConfiguredCommand implements Callable<Integer> {
+        @CommandLine.Mixin KafkaPropertyOption kafkaProperty;
 
         @Override
         List<Setting<?>> settings() {
             return List.of(Settings.KAFKA_BOOTSTRAP_SERVERS, Settings.TOPIC_PREFIX, Settings.LOG_LEVEL);
         }
 
+        /** Kafka client id of the reader. */
+        abstract String clientId();
+
+        /** Reads the ledger, prints what it found and answers the exit code. */
+        abstract int read(LedgerReader reader, PrintWriter out, PrintWriter err);
+
         @Override
         public Integer call() {
             GkmConfig config = config();
             PrintWriter out = spec.commandLine().getOut();
-            String ledger = topics(config).auditLedger();
-            LedgerReader.TraceResult trace;
-            try (LedgerReader reader = new LedgerReader(KafkaClientFactory.from(config), ledger, "gkm-audit-trace",
-                    READ_TIMEOUT)) {
-                reader.requireOnePartition();
-                trace = reader.trace(EventCodec.INSTANCE, query);
-            } catch (ConfigException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                return cannotRead(spec, e);
-            }
-            trace.lines().forEach(out::println);
-            out.flush();
             PrintWriter err = spec.commandLine().getErr();
-            if (trace.notEntries() > 0) {
-                err.printf("%d records of %s are not ledger entries and were skipped: run gkm audit verify%n",
-                        trace.notEntries(), ledger);
+            try (LedgerReader reader = new LedgerReader(KafkaClientFactory.from(config), topics(config).auditLedger(),
+                    clientId(), READ_TIMEOUT)) {
+                reader.requireOnePartition();
+                return read(reader, out, err);
+            } catch (KafkaException | IllegalStateException e) {
+                err.println(spec.qualifiedName() + ": cannot read the ledger: " + e.getMessage());
+                return 2;
+            } finally {
+                out.flush();
+                err.flush();
             }
-            if (trace.lines().isEmpty()) {
-                err.printf("no decision of %s is recorded in %s%n", query, ledger);
-            }
-            err.flush();
-            return trace.lines().isEmpty() ? 1 : 0;
         }
-    }
-
-    /** Exit code 2 with the reason, for a ledger that could not be read at all. */
-    private static int cannotRead(CommandLine.Model.CommandSpec spec, RuntimeException e) {
-        spec.commandLine().getErr().println(spec.qualifiedName() + ": cannot read the ledger: " + e.getMessage());
-        spec.commandLine().getErr().flush();
-        return 2;
     }
 }

@@ -175,8 +175,8 @@ public final class NodeConsumerStage implements AutoCloseable {
         Emitter emitter = new Emitter(identity.spec().name(), identity.cluster(), identity.spec().instance(), topics,
                 EventCodec.INSTANCE, Clock.systemUTC());
         InventoryPublisher inventory = new InventoryPublisher(first, discovery::scan, kafka,
-                identity.spec().transactionalId(topics.prefix()) + ".inventory", emitter, topics, identity.cluster(),
-                identity.node(), Clock.systemUTC());
+                identity.spec().transactionalId(topics.prefix()) + ".inventory", timing.transactionTimeout(), emitter,
+                topics, identity.cluster(), identity.node(), Clock.systemUTC());
         CacheInstaller installer = new CacheInstaller(identity.layout(), identity.usage(), registry, limits,
                 inventory::gpus, identity.node());
         try {

@@ -45,6 +45,7 @@ public final class InventoryPublisher implements AutoCloseable {
     private final Supplier<GpuScan> discovery;
     private final KafkaClientFactory kafka;
     private final String transactionalId;
+    private final Duration transactionTimeout;
     private final Emitter emitter;
     private final Topics topics;
     private final String cluster;
@@ -58,14 +59,16 @@ public final class InventoryPublisher implements AutoCloseable {
     private Object lastAudited;
 
     /**
-     * @param first the scan made at start, already checked (a failing first scan stops the command)
+     * @param first              the scan made at start, already checked (a failing first scan stops the command)
+     * @param transactionTimeout the stage's (GKM_STAGE_TRANSACTION_TIMEOUT)
      */
     public InventoryPublisher(GpuScan first, Supplier<GpuScan> discovery, KafkaClientFactory kafka,
-                              String transactionalId, Emitter emitter, Topics topics, String cluster, String node,
-                              Clock clock) {
+                              String transactionalId, Duration transactionTimeout, Emitter emitter, Topics topics,
+                              String cluster, String node, Clock clock) {
         this.discovery = discovery;
         this.kafka = kafka;
         this.transactionalId = transactionalId;
+        this.transactionTimeout = transactionTimeout;
         this.emitter = emitter;
         this.topics = topics;
         this.cluster = cluster;
@@ -132,7 +135,7 @@ public final class InventoryPublisher implements AutoCloseable {
             return;
         }
         if (producer == null) {
-            producer = kafka.transactionalProducer(transactionalId, 60_000);
+            producer = kafka.transactionalProducer(transactionalId, (int) transactionTimeout.toMillis());
             producer.initTransactions();
         }
         producer.beginTransaction();

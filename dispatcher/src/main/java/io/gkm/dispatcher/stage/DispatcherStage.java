@@ -80,7 +80,8 @@ public final class DispatcherStage implements AutoCloseable {
     /**
      * The status half: install results written onto GKMCacheNode / ClusterGKMCacheNode status
      * through {@code kubernetes}, in a stage loop of its own (its own consumer group and
-     * transactional id), started.
+     * transactional id), started; results of another cluster than {@code spec.cluster()} are audited
+     * and left alone.
      *
      * @param spec must read {@link StatusHandler#inputs}
      */
@@ -89,7 +90,7 @@ public final class DispatcherStage implements AutoCloseable {
         Emitter emitter = new Emitter(spec.name(), spec.cluster(), spec.instance(), topics, EventCodec.INSTANCE,
                 Clock.systemUTC());
         StageLoop loop = new StageLoop(spec, timing, kafka, topics.prefix(), EventCodec.INSTANCE, emitter,
-                new StatusHandler(new CacheNodeStatusWriter(kubernetes, Clock.systemUTC())), registry);
+                new StatusHandler(spec.cluster(), new CacheNodeStatusWriter(kubernetes, Clock.systemUTC())), registry);
         loop.start();
         return loop;
     }

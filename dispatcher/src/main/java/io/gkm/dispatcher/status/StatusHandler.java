@@ -4,6 +4,7 @@ import io.gkm.core.stage.AuditEntry;
 import io.gkm.core.stage.Decision;
 import io.gkm.core.stage.Inbound;
 import io.gkm.core.stage.StageHandler;
+import io.gkm.schemas.ResourceKey;
 import io.gkm.schemas.Topics;
 import io.gkm.schemas.event.InstallResult;
 import java.util.LinkedHashMap;
@@ -23,9 +24,15 @@ public final class StatusHandler implements StageHandler {
     /** The audit action of every decision of this stage. */
     public static final String ACTION = "project-status";
 
+    /** The audit outcome of a result of another cluster, whose API this dispatcher does not write. */
+    public static final String OTHER_CLUSTER = "OTHER_CLUSTER";
+
+    private final String cluster;
     private final CacheNodeStatusWriter writer;
 
-    public StatusHandler(CacheNodeStatusWriter writer) {
+    /** Writes the results of {@code cluster} (GKM_CLUSTER), the one {@code writer}'s client reaches. */
+    public StatusHandler(String cluster, CacheNodeStatusWriter writer) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.writer = Objects.requireNonNull(writer, "writer");
     }
 
@@ -40,9 +47,15 @@ public final class StatusHandler implements StageHandler {
             throw new IllegalArgumentException("the status projection reads InstallResults; " + inbound.topic()
                     + " gave it a " + inbound.event().getSchema().getFullName());
         }
-        CacheNodeStatusWriter.Written written = writer.write(result);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("node", result.getNode());
+        String resultCluster = ResourceKey.parse(result.getResourceKey()).cluster();
+        if (!resultCluster.equals(cluster)) {
+            return Decision.auditOnly(new AuditEntry(ACTION, OTHER_CLUSTER, "result of cluster " + resultCluster
+                    + "; this dispatcher writes the status of cluster " + cluster + " (GKM_CLUSTER)",
+                    result.getResourceKey(), details));
+        }
+        CacheNodeStatusWriter.Written written = writer.write(result);
         details.put("result", result.getOutcome().name());
         details.put("jobId", result.getJobId());
         details.put("digest", result.getDigest());

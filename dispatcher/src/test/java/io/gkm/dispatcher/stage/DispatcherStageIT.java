@@ -278,12 +278,16 @@ class DispatcherStageIT {
                 result(InstallOutcome.FAILED, clusterKey, "gpu-a", "layer digest mismatch"));
         send(kafka, new ProducerRecord<>(topics.installResults(), null, KEY, "x".getBytes(StandardCharsets.UTF_8),
                 new RecordHeaders()));
+        String otherKey = "c2/team-a/GKMCache/vector-add";
+        send(kafka, "node-consumer", topics.installResults(), otherKey,
+                InstallResult.newBuilder(result(InstallOutcome.INSTALLED, otherKey, "gpu-x", null)).setCluster("c2")
+                        .build());
 
         StageSpec spec = new StageSpec(StatusHandler.STAGE, "c1", "it-1", StatusHandler.inputs(topics));
         try (StageLoop status = DispatcherStage.startStatus(spec, timing(), clients(kafka), topics, client,
                 new SimpleMeterRegistry())) {
             await().atMost(WAIT).until(() -> status.failure().isPresent()
-                    || audits(kafka, topics).size() == 3 && read(kafka, topics.dlq()).size() == 1);
+                    || audits(kafka, topics).size() == 4 && read(kafka, topics.dlq()).size() == 1);
             assertThat(status.failure()).isEmpty();
         }
 
@@ -294,7 +298,11 @@ class DispatcherStageIT {
         assertThat(clusterNode.getStatus().getCaches().get("flash-attn").get(DIGEST).getConditions()).singleElement()
                 .satisfies(c -> assertThat(c.getMessage()).isEqualTo("extraction failed: layer digest mismatch"));
         assertThat(audits(kafka, topics)).filteredOn(a -> a.getStage().equals(StatusHandler.STAGE))
-                .extracting(AuditEvent::getOutcome).containsExactlyInAnyOrder("CREATED", "CREATED", "DEAD_LETTERED");
+                .extracting(AuditEvent::getOutcome)
+                .containsExactlyInAnyOrder("CREATED", "CREATED", "DEAD_LETTERED", StatusHandler.OTHER_CLUSTER);
+        assertThat(client.resources(GKMCacheNode.class).inAnyNamespace().list().getItems())
+                .as("nothing written for another cluster's node").extracting(n -> n.getMetadata().getName())
+                .containsExactly("gpu-a");
     }
 
     private static void awaitAudits(KafkaCluster kafka, Topics topics, String outcome, int count) {

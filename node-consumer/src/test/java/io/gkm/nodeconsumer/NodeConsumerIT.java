@@ -284,6 +284,38 @@ class NodeConsumerIT {
     }
 
     @Test
+    void anImageIndexAndAnImageWithoutCacheLabelsAreFailedWithTheReason(KafkaCluster kafka, OciRegistry registry)
+            throws Exception {
+        Node node = start(kafka, "gpu-e", NodeConsumerIT::mi210);
+        RegistryClient pusher = RegistryClient.builder().build();
+        McvImage cache = McvImageBuilder.create().build();
+        ImageReference target = repository(registry, "gkm/nc-index");
+        PushedImage platform = cache.push(pusher, target);
+        var index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
+        index.putArray("manifests").addObject().put("mediaType", MediaTypes.OCI_MANIFEST)
+                .put("digest", platform.digest().toString()).put("size", cache.manifest().length)
+                .putObject("platform").put("os", "linux").put("architecture", "amd64");
+        Digest indexDigest = pusher.pushManifest(target.withTag("index"), MediaTypes.OCI_INDEX,
+                JSON.writeValueAsBytes(index));
+        InstallJob indexJob = job(node, JobAction.INSTALL, ResourceKey.namespaced(CLUSTER, "team-e", "GKMCache", "index"),
+                new PushedImage(platform.registry(), platform.repository(), "index", indexDigest));
+        send(node, indexJob);
+        assertThat(resultOf(kafka, node, indexJob).getError()).contains("is an image index");
+
+        byte[] plainConfig = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"a\":\"b\"}}}"
+                .getBytes(StandardCharsets.UTF_8);
+        McvImage unlabelled = withConfig(cache, plainConfig);
+        PushedImage plain = unlabelled.push(pusher, repository(registry, "gkm/nc-plain"));
+        InstallJob plainJob = job(node, JobAction.INSTALL, ResourceKey.namespaced(CLUSTER, "team-e", "GKMCache", "plain"),
+                plain);
+        send(node, plainJob);
+        InstallResult result = resultOf(kafka, node, plainJob);
+        assertThat(result.getOutcome()).isEqualTo(InstallOutcome.FAILED);
+        assertThat(result.getError()).contains("is not an MCV cache image");
+        assertThat(node.layout().root().resolve("team-e")).doesNotExist();
+    }
+
+    @Test
     void aNodeOfAnotherArchSkipsTheCacheAsIncompatible(KafkaCluster kafka, OciRegistry registry) throws Exception {
         Node node = start(kafka, "gpu-b", NodeConsumerIT::mi300x);
         PushedImage pushed = McvImageBuilder.create().build().push(RegistryClient.builder().build(),
@@ -350,13 +382,22 @@ class NodeConsumerIT {
 
     /** {@code base}'s config (its MCV labels) with {@code layer} as its only layer. */
     private static McvImage withLayer(McvImage base, byte[] layer) throws IOException {
+        return image(base.config(), layer, base.labels());
+    }
+
+    /** {@code base}'s layer with another config. */
+    private static McvImage withConfig(McvImage base, byte[] config) throws IOException {
+        return image(config, base.layer(), base.labels());
+    }
+
+    private static McvImage image(byte[] configBytes, byte[] layer, McvLabels labels) throws IOException {
         var manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
-        Descriptor config = Descriptor.of(MediaTypes.OCI_CONFIG, base.config());
+        Descriptor config = Descriptor.of(MediaTypes.OCI_CONFIG, configBytes);
         Descriptor layerDescriptor = Descriptor.of(MediaTypes.OCI_LAYER_TAR_GZIP, layer);
         manifest.putObject("config").put("mediaType", config.mediaType()).put("digest", config.digest().toString())
                 .put("size", config.size());
         manifest.putArray("layers").addObject().put("mediaType", layerDescriptor.mediaType())
                 .put("digest", layerDescriptor.digest().toString()).put("size", layerDescriptor.size());
-        return new McvImage(JSON.writeValueAsBytes(manifest), base.config(), layer, base.labels());
+        return new McvImage(JSON.writeValueAsBytes(manifest), configBytes, layer, labels);
     }
 }

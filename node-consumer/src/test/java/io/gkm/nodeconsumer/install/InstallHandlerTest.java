@@ -202,6 +202,17 @@ class InstallHandlerTest {
     }
 
     @Test
+    void whatACrashedNodeConsumerLeftInStagingIsClearedAndNoDigestFolderIsTouched() throws IOException {
+        Path leftover = Files.createDirectories(root.resolve(CacheInstaller.STAGING_DIR).resolve("job-1/content/io.triton.cache"));
+        Files.writeString(leftover.resolve("half.hsaco"), "12");
+        Path installed = Files.createDirectories(layout().digestDir(KEY, DIGEST));
+        new CacheInstaller(layout(), usage(), RegistryClient.builder().build(), new ExtractLimits(1 << 20, 100, 100),
+                List::<Gpu>of, "gpu-1").clearStaging();
+        assertThat(root.resolve(CacheInstaller.STAGING_DIR)).doesNotExist();
+        assertThat(installed).isDirectory();
+    }
+
+    @Test
     void anEventThatIsNotAJobIsRejectedForTheDeadLetterTopic() {
         NodeInventory notAJob = NodeInventory.newBuilder().setCluster("c1").setNode("gpu-1").setGpus(List.of())
                 .setReportedAt(Instant.now()).build();

@@ -54,7 +54,6 @@ final class NodeConsumerCommand extends ConfiguredCommand implements Callable<In
     public Integer call() throws InterruptedException {
         GkmConfig config = config();
         checkPaths(config);
-        NodeConsumerStage.limits(config); // limits that do not fit exit 2 before the broker is asked
         PrintWriter out = spec.commandLine().getOut();
         KafkaClientFactory kafka = KafkaClientFactory.from(config);
         Topics topics = IngestCommand.existingTopics(config, kafka, InstallHandler.STAGE,

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 @Command(name = "node-consumer", mixinStandardHelpOptions = true,
-        header = "Runs the node-consumer of one GPU node: gkm.jobs.<cluster>.<node> -> caches on disk.",
+        header = "Runs a GPU node's node-consumer: gkm.jobs.<cluster>.<node> -> caches on disk.",
         description = {"Runs the node-consumer of one node (GKM_NODE_NAME): reads the node's own jobs",
                 "topic as its own consumer group, pulls each cache image by digest, unpacks it",
                 "safely under GKM_CACHE_DIR as GKM lays caches out, and writes an InstallResult",

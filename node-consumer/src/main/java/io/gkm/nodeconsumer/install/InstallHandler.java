@@ -12,6 +12,7 @@ import io.gkm.schemas.Topics;
 import io.gkm.schemas.event.InstallJob;
 import io.gkm.schemas.event.InstallResult;
 import io.gkm.schemas.event.JobAction;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,7 +106,13 @@ public final class InstallHandler implements StageHandler {
                         + "; a node pulls by digest only");
             }
         }
-        if (!Path.of(job.getTargetPath()).normalize().toString().equals(expectedTarget)) {
+        String target;
+        try {
+            target = Path.of(job.getTargetPath()).normalize().toString();
+        } catch (InvalidPathException e) {
+            target = null;
+        }
+        if (!expectedTarget.equals(target)) {
             return Optional.of("target path '" + job.getTargetPath() + "' is not the cache's digest folder "
                     + expectedTarget + " (GKM_CACHE_DIR/<namespace | cluster-scoped>/<name>/<digest>); refusing to "
                     + "write or delete anywhere else");

@@ -97,6 +97,13 @@ class InstallHandlerTest {
     }
 
     @Test
+    void targetPathThatIsNoPathAtAllIsFailed() {
+        InstallJob job = job(JobAction.INSTALL, DIGEST);
+        job.setTargetPath("/var/lib/gkm/caches/\0evil");
+        assertThat(result(handler().decide(inbound(job))).getError()).contains("is not the cache's digest folder");
+    }
+
+    @Test
     void targetPathOfAnotherDigestIsFailed() {
         InstallJob job = job(JobAction.INSTALL, DIGEST);
         job.setTargetPath(layout().digestDir(KEY, OTHER).toString());

@@ -69,8 +69,10 @@ public final class VerificationHandler implements StageHandler {
         if (inbound.event() instanceof AdmissionEvent admission) {
             // An allowed object may still be refused after this webhook, or never be stored: the
             // watch's ResourceEvent of what was stored is what gets verified.
-            return Decision.auditOnly(skipped(admission.getResourceKey(), "admission " + admission.getOperation()
-                    + " " + admission.getDecision() + ": the stored object is verified from its ResourceEvent"));
+            String admitted = "admission " + admission.getOperation() + " " + admission.getDecision();
+            return Decision.auditOnly(skipped(admission.getResourceKey(), admission.getDecision() == io.gkm.schemas.event.Decision.DENIED
+                    ? admitted + ": nothing was stored, so there is nothing to verify"
+                    : admitted + ": the stored object is verified from its ResourceEvent"));
         }
         throw new IllegalArgumentException("the verifier reads ResourceEvents and AdmissionEvents; "
                 + inbound.topic() + " gave it a " + inbound.event().getSchema().getFullName());

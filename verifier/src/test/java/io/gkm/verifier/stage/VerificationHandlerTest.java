@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /**
  * Which events the verifier stage verifies and what it writes for them. The verifier is real; the
@@ -112,8 +114,11 @@ class VerificationHandlerTest {
         });
     }
 
-    @Test
-    void anAdmissionIsNotVerifiedBecauseTheStoredObjectArrivesAsAResourceEvent() {
+    @ParameterizedTest
+    @CsvSource({"ALLOWED, the stored object is verified from its ResourceEvent",
+            "DENIED, 'nothing was stored, so there is nothing to verify'"})
+    void anAdmissionIsNotVerifiedBecauseTheStoredObjectArrivesAsAResourceEvent(
+            io.gkm.schemas.event.Decision admitted, String why) {
         AdmissionEvent admission = AdmissionEvent.newBuilder()
                 .setRequestUid("req-1")
                 .setOperation(Operation.CREATE)
@@ -122,7 +127,7 @@ class VerificationHandlerTest {
                 .setUserName("alice")
                 .setSubmittedObject("{}")
                 .setMutatedObject("{}")
-                .setDecision(io.gkm.schemas.event.Decision.ALLOWED)
+                .setDecision(admitted)
                 .setReason("")
                 .setTime(Instant.ofEpochMilli(1_700_000_000_000L))
                 .build();
@@ -132,8 +137,7 @@ class VerificationHandlerTest {
         assertThat(decision.outputs()).isEmpty();
         assertThat(decision.audits()).singleElement().satisfies(audit -> {
             assertThat(audit.outcome()).isEqualTo(VerificationHandler.SKIPPED);
-            assertThat(audit.reason()).isEqualTo("admission CREATE ALLOWED: the stored object is verified from its "
-                    + "ResourceEvent");
+            assertThat(audit.reason()).isEqualTo("admission CREATE " + admitted + ": " + why);
         });
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The dispatcher's decision for one inbound event, a pure function of the event and the
@@ -186,7 +187,7 @@ public final class DispatchHandler implements StageHandler {
                 .toList();
     }
 
-    private Outbound stateRecord(String key, org.apache.avro.specific.SpecificRecord event) {
+    private Outbound stateRecord(String key, SpecificRecord event) {
         return new Outbound(topics.dispatcherState(), key, event);
     }
 

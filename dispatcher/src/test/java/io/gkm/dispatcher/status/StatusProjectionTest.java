@@ -10,6 +10,8 @@ import io.gkm.ingest.model.GKMCacheNodeStatus;
 import io.gkm.ingest.model.NodeCacheState;
 import io.gkm.schemas.event.InstallOutcome;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StatusProjectionTest {
@@ -124,7 +126,7 @@ class StatusProjectionTest {
         Condition running = new Condition();
         running.setType("Running");
         other.getConditions().add(running);
-        current.getCaches().put("flash-attn", new java.util.LinkedHashMap<>(java.util.Map.of(DIGEST, other)));
+        current.getCaches().put("flash-attn", new LinkedHashMap<>(Map.of(DIGEST, other)));
 
         GKMCacheNodeStatus status = apply(current, InstallOutcome.INSTALLED, DIGEST, null, T1);
 

@@ -22,9 +22,10 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * The Kafka errors that end a stage, and the reason it stops with. The transactional producer
  * often reports them wrapped (a {@code KafkaException} about its error state around the
  * {@link TopicAuthorizationException} of a send, say), so the whole cause chain is searched, and
- * the first error a send callback saw besides.
+ * the first error a send callback saw besides. Public for stages that run a loop of their own
+ * (the audit ledger), so that every stage tells fatal errors apart the same way.
  */
-final class FatalKafkaErrors {
+public final class FatalKafkaErrors {
     private FatalKafkaErrors() {
     }
 
@@ -39,13 +40,14 @@ final class FatalKafkaErrors {
      * the producer epoch, so the producer is told it was fenced) rather than a newer instance:
      * the batch is retried with a new producer instead of stopping the stage.
      */
-    static boolean fencedAfterTimeout(Throwable error, Throwable sendError, Duration open, Duration transactionTimeout) {
+    public static boolean fencedAfterTimeout(Throwable error, Throwable sendError, Duration open, Duration transactionTimeout) {
         return open.compareTo(transactionTimeout) >= 0 && fatalIn(error).or(() -> fatalIn(sendError))
                 .filter(f -> f instanceof ProducerFencedException || f instanceof InvalidProducerEpochException)
                 .isPresent();
     }
 
-    private static Optional<RuntimeException> fatalIn(Throwable error) {
+    /** The first error in {@code error}'s cause chain that retrying cannot cure (fenced, refused, incompatible). */
+    public static Optional<RuntimeException> fatalIn(Throwable error) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
             if (isFatal(t)) {

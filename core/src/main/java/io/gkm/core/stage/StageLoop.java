@@ -258,7 +258,8 @@ public final class StageLoop implements Runnable, AutoCloseable {
         return CloudEventHeaders.read(record.headers()).correlationId();
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> batch) {
+    /** The offsets a batch's transaction commits: each partition's last offset plus one. */
+    public static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> batch) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : batch.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);

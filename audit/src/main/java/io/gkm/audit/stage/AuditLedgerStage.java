@@ -6,6 +6,7 @@ import io.gkm.audit.read.LedgerReader;
 import io.gkm.core.config.GkmConfig;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.stage.Emitter;
+import io.gkm.core.stage.FatalKafkaErrors;
 import io.gkm.core.stage.Outbound;
 import io.gkm.core.stage.StageFailedException;
 import io.gkm.core.stage.StageLoop;
@@ -19,13 +20,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,9 +39,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +91,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final CountDownLatch appending = new CountDownLatch(1);
     private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumerRef = new AtomicReference<>();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<StageFailedException> failure = new AtomicReference<>();
     private final AtomicReference<ChainTail> committedTail = new AtomicReference<>();
     /** Used by the loop thread only. */
     private KafkaProducer<String, byte[]> producer;
@@ -164,8 +159,12 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
             // stop() while the stage was starting: a clean stop
         } catch (RuntimeException e) {
-            failure.set(fatal(e).map(f -> new StageFailedException(reason(f), e))
+            failure.set(FatalKafkaErrors.fatalIn(e).map(f -> new StageFailedException(reason(f), e))
                     .orElseGet(() -> new StageFailedException("stage " + STAGE + " stopped: " + e.getMessage(), e)));
+        } catch (Error e) {
+            // The command waits on failure(): a thread dead of an Error must not look like one still running.
+            failure.set(new StageFailedException("stage " + STAGE + " died: " + e, e));
+            throw e;
         } finally {
             if (producer != null) {
                 producer.close(failure.get() == null ? timing.transactionTimeout() : Duration.ZERO);
@@ -201,13 +200,12 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
                 return; // stop() woke a lookup of the resync
             } catch (KafkaException e) {
                 Duration open = Duration.ofNanos(System.nanoTime() - started);
-                Optional<RuntimeException> fatal = fatal(e).or(() -> fatal(sendError.get()));
+                Optional<RuntimeException> fatal = FatalKafkaErrors.fatalIn(e)
+                        .or(() -> FatalKafkaErrors.fatalIn(sendError.get()));
                 // A transaction that outlived its timeout is aborted by the broker, which the producer
                 // then hears as a fence: retried, not taken for a second writer.
-                boolean timedOut = open.compareTo(timing.transactionTimeout()) >= 0 && fatal.isPresent()
-                        && (fatal.get() instanceof ProducerFencedException
-                                || fatal.get() instanceof InvalidProducerEpochException);
-                if (fatal.isPresent() && !timedOut) {
+                if (fatal.isPresent() && !FatalKafkaErrors.fencedAfterTimeout(e, sendError.get(), open,
+                        timing.transactionTimeout())) {
                     throw new StageFailedException(reason(fatal.get()), e);
                 }
                 metrics.aborted.increment();
@@ -243,7 +241,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
             });
             tail = ChainTail.after(entry);
         }
-        producer.sendOffsetsToTransaction(nextOffsets(batch), consumer.groupMetadata());
+        producer.sendOffsetsToTransaction(StageLoop.nextOffsets(batch), consumer.groupMetadata());
         producer.commitTransaction();
         metrics.entries.increment(batch.count());
         metrics.undecodable.increment(undecodable);
@@ -347,35 +345,12 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> batch) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : batch.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
-        }
-        return offsets;
-    }
-
     private void updateLag(KafkaConsumer<byte[], byte[]> consumer) {
         long lag = 0;
         for (TopicPartition tp : consumer.assignment()) {
             lag += consumer.currentLag(tp).orElse(0);
         }
         metrics.lag.set(lag);
-    }
-
-    /** The first error in the cause chain that retrying cannot cure. */
-    private static Optional<RuntimeException> fatal(Throwable error) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
-                    || t instanceof FencedInstanceIdException || t instanceof AuthorizationException
-                    || t instanceof AuthenticationException || t instanceof OutOfOrderSequenceException
-                    || t instanceof UnsupportedVersionException) {
-                return Optional.of((RuntimeException) t);
-            }
-        }
-        return Optional.empty();
     }
 
     private String reason(RuntimeException fatal) {
@@ -446,7 +421,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
     }
 
     /** Why the stage ended, when it ended on its own. */
-    public Optional<Throwable> failure() {
+    public Optional<StageFailedException> failure() {
         return Optional.ofNullable(failure.get());
     }
 

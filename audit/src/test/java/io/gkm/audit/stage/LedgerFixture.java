@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.gkm.audit.read.LedgerReader;
 import io.gkm.core.kafka.KafkaClientFactory;
-import io.gkm.core.kafka.TopicAdmin;
 import io.gkm.core.stage.AuditEntry;
 import io.gkm.core.stage.Emitter;
 import io.gkm.core.stage.StageLoop;
@@ -23,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Pipeline topics of their own on the test broker, audit records written as stages write them, and the audit stage. */
 public final class LedgerFixture {
@@ -46,7 +47,9 @@ public final class LedgerFixture {
     public LedgerFixture(KafkaCluster kafka, String name, int partitions, Map<String, String> clientProperties) {
         this.kafka = kafka;
         this.topics = new Topics(kafka.uniqueName(name) + ".", partitions, (short) 1);
-        new TopicAdmin(kafka.admin()).create(topics.pipelineTopics());
+        // kafka.createTopics waits for the leaders: a produce before them can loop until its timeout
+        kafka.createTopics(topics.pipelineTopics().stream()
+                .map(t -> new NewTopic(t.name(), t.partitions(), t.replicationFactor()).configs(t.configs())).toList());
         this.clients = new KafkaClientFactory(kafka.bootstrapServers(), clientProperties);
         this.verifier = new Emitter("verifier", "it", "verifier-0", topics, EventCodec.INSTANCE, Clock.systemUTC());
     }
@@ -67,6 +70,10 @@ public final class LedgerFixture {
         List<AuditLedgerEntry> entries;
         try {
             entries = awaitLedger(n);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the ledger holds " + ledger().size() + " of " + n + " entries; stage " + instance
+                    + (stage.committedTail() == null ? " never read the tail" : " committed up to "
+                    + stage.committedTail()) + ", failure: " + stage.failure(), e);
         } finally {
             stage.close();
         }

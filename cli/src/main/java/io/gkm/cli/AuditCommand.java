@@ -10,6 +10,7 @@ import io.gkm.core.config.Setting;
 import io.gkm.core.config.Settings;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.metrics.MetricsServer;
+import io.gkm.core.stage.StageFailedException;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,6 +42,13 @@ final class AuditCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Ends the command with the reason of a stage that stopped on its own. */
+    private static void throwIfFailed(Optional<StageFailedException> failure) {
+        failure.ifPresent(f -> {
+            throw f;
+        });
     }
 
     /**
@@ -94,28 +102,20 @@ final class AuditCommand implements Runnable {
                         return 0;
                     }
                 }
-                throwIfFailed(stage);
+                throwIfFailed(stage.failure());
                 try (MetricsServer metrics = DevCommand.startMetrics(config, registry)) {
                     out.printf("audit     %s -> %s after sequence %d (transactional id %s, group %s)%n",
                             topics.audit(), topics.auditLedger(), stage.committedTail().sequence(),
                             AuditLedgerStage.transactionalId(topics), AuditLedgerStage.groupId(topics));
                     IngestCommand.printReady(out, config, topics, metrics);
                     while (!stop.await(FAILURE_CHECK)) {
-                        throwIfFailed(stage);
+                        throwIfFailed(stage.failure());
                     }
                     out.println("stopping");
                     out.flush();
                 }
             }
             return 0;
-        }
-
-        private static void throwIfFailed(AuditLedgerStage stage) {
-            Optional<Throwable> failure = stage.failure();
-            if (failure.isPresent()) {
-                throw failure.get() instanceof RuntimeException e ? e
-                        : new IllegalStateException(failure.get().getMessage(), failure.get());
-            }
         }
     }
 

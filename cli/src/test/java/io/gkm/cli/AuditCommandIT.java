@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -69,9 +70,10 @@ class AuditCommandIT {
     void theStageAppendsServesMetricsStopsOnSigtermAndVerifyAndTraceReadWhatItWrote(KafkaCluster kafka)
             throws Exception {
         String prefix = kafka.uniqueName("audit") + ".";
-        assertThat(Gkm.commandLine(Map.of()).execute("topics", "create", "--bootstrap", kafka.bootstrapServers(),
-                "--topic-prefix", prefix, "--topic-partitions", "3")).isZero();
         Topics topics = new Topics(prefix, 3, (short) 1);
+        // kafka.createTopics waits for the leaders: a produce before them can loop until its timeout
+        kafka.createTopics(topics.pipelineTopics().stream()
+                .map(t -> new NewTopic(t.name(), t.partitions(), t.replicationFactor()).configs(t.configs())).toList());
         Emitter verifier = new Emitter("verifier", "it", "verifier-0", topics, EventCodec.INSTANCE, Clock.systemUTC());
         for (int i = 0; i < 20; i++) {
             send(kafka, verifier.audit(new AuditEntry("verify", i == 19 ? "REJECTED" : "VERIFIED", "reason " + i,

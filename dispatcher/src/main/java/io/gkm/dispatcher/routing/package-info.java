@@ -26,17 +26,25 @@
  *       that cannot name a pull or a folder): dead-lettered by the stage loop.</li>
  * </ul>
  *
- * <p>Races it does not close: the views are read apart from the stage's transaction, so (1) a verdict handled while
- * the node view has not yet read a node's first report, in the same moment as the stage handles
- * that report before the state view has read the verdict's commit, gives that node nothing;
- * (2) a verdict and a node report in one batch see neither the other; (3) two reports of a new
- * node close together both give it the jobs (a node-consumer answers ALREADY_PRESENT). A node
- * missed by (1) or (2) gets the cache at its next change of GPUs, or by a replay. A node that
- * comes back with the same name and GPUs but an empty disk is not sent its caches again. A node that no longer has
- * a GPU for a cache it was given is not sent a REMOVE (its files stay until the cache is deleted,
- * and that REMOVE reaches only nodes that can still use the cache). A verdict of a resource that
- * was deleted meanwhile (the verifier lagging gkm.resources) installs it again: a verdict carries
- * no uid to tell it from a re-created resource of the same name. A digest replaced by a new one
- * is not removed from the nodes: GKM marks it Outdated while pods still use it.
+ * <p>The views are read apart from the stage's transaction; the stage brings them up to their
+ * topics' ends before each decision that reads them ({@code CurrentViews}), so a decision sees
+ * every node report and state record committed before it. One instance thereby sees a node report
+ * and a verdict in either order, in one batch or two. Races left open:
+ * <ol>
+ *   <li>with several instances, a node's first report committed while another instance's
+ *       transaction holding a verdict is still open, and handled before it commits: neither
+ *       decision sees the other, and the node gets that cache at its next change of GPUs or by a
+ *       replay;</li>
+ *   <li>two reports of a new node, or two verdicts of one digest, close together (one batch, or
+ *       two instances) both give the jobs (the node-consumer answers ALREADY_PRESENT);</li>
+ *   <li>a verdict and a deletion of one resource come on two topics: a deletion handled before the
+ *       verdict that precedes it is undone by it, and the cache installed again; a verdict carries
+ *       no uid to tell it from a re-created resource of the same name;</li>
+ *   <li>a node that no longer has a GPU for a cache it was given is sent no REMOVE (its files stay
+ *       until the cache is deleted, and that REMOVE reaches only nodes that can still use the
+ *       cache); a node back with the same name and GPUs but an empty disk is not sent its caches
+ *       again; a digest replaced by a new one is not removed (GKM marks it Outdated while pods use
+ *       it).</li>
+ * </ol>
  */
 package io.gkm.dispatcher.routing;

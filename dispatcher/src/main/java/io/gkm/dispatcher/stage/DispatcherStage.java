@@ -25,8 +25,9 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The routing half of the dispatcher, running: its views of gkm.nodes and of the state topic,
- * caught up before the first decision, and its {@link DispatchHandler} in a {@link StageLoop}
- * that creates jobs topics as it first needs them.
+ * caught up before the first decision and brought up to date before each ({@link CurrentViews}),
+ * and its {@link DispatchHandler} in a {@link StageLoop} that creates jobs topics as it first
+ * needs them ({@link JobTopics}).
  */
 public final class DispatcherStage implements AutoCloseable {
     private final DispatchViews views;
@@ -66,9 +67,9 @@ public final class DispatcherStage implements AutoCloseable {
             throw e;
         }
         Admin admin = kafka.admin(spec.groupId(topics.prefix()) + ".topics." + spec.instance());
-        StageHandler handler = new JobTopics(new DispatchHandler(topics, views,
-                new InstallJobs(nodeCaches, UUID::randomUUID, Clock.systemUTC())),
-                topics, new TopicAdmin(admin));
+        StageHandler handler = new JobTopics(new CurrentViews(new DispatchHandler(topics, views,
+                new InstallJobs(nodeCaches, UUID::randomUUID, Clock.systemUTC())), views), topics,
+                new TopicAdmin(admin));
         Emitter emitter = new Emitter(spec.name(), spec.cluster(), spec.instance(), topics, EventCodec.INSTANCE,
                 Clock.systemUTC());
         StageLoop loop = new StageLoop(spec, timing, kafka, topics.prefix(), EventCodec.INSTANCE, emitter, handler,

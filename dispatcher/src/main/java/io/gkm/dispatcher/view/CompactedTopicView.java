@@ -4,13 +4,19 @@ import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.schemas.EventCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -31,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * kept up to date. Each instance needs every key, which a consumer group would split between
  * instances.
  *
+ * <p>Kept up to date on its own, it may lag its topic by a poll; {@link #requestCurrent} brings it
+ * up to the topic's end first, for a decision that must see everything committed before it.
+ *
  * <p>A record that cannot be decoded is logged with its offset and skipped: the view goes on,
  * and the record keeps the value its key had before. (The DLQ belongs to the stage loop, which
  * reads the same records as a stage input where it needs them.)
@@ -45,7 +54,12 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private final EventCodec codec;
     private final BiFunction<String, SpecificRecord, Optional<V>> valueOf;
     private final Map<String, V> values = new ConcurrentHashMap<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** Done once the view holds what the topic held when the view started. */
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    /** Requests to reach the topic's end as it is when they are served; any thread adds, the reader takes. */
+    private final Queue<CompletableFuture<Void>> requested = new ConcurrentLinkedQueue<>();
+    /** Requests served, each with the end offsets it must reach; the reader thread's only. */
+    private final List<Target> waiting = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final AtomicLong skipped = new AtomicLong();
@@ -80,6 +94,9 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    private record Target(CompletableFuture<Void> done, Map<TopicPartition, Long> end) {
+    }
+
     private void run() {
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic);
@@ -89,25 +106,55 @@ public final class CompactedTopicView<V> implements AutoCloseable {
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            requested.add(caughtUp);
             while (!closing) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    apply(r);
-                }
-                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-                    caughtUp.countDown();
+                try {
+                    serve(partitions);
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                        apply(r);
+                    }
+                    complete();
+                } catch (WakeupException e) {
+                    // a new request (served at the top of the loop), or close()
                 }
             }
-        } catch (WakeupException e) {
-            // close() asked us to stop
         } catch (RuntimeException e) {
             if (!closing) {
                 failure.set(new IllegalStateException("view of " + topic + " stopped: " + e.getMessage(), e));
             }
         } finally {
             consumer.close(Duration.ZERO);
-            stopped.countDown();
+            stopped.countDown(); // before the requests are failed: a later one fails itself (requestCurrent)
+            waiting.forEach(t -> t.done().completeExceptionally(stoppedReason()));
+            requested.forEach(f -> f.completeExceptionally(stoppedReason()));
         }
+    }
+
+    /** Gives each new request the end offsets as they are now, under read_committed: all that is decided. */
+    private void serve(List<TopicPartition> partitions) {
+        if (requested.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        CompletableFuture<Void> f;
+        while ((f = requested.poll()) != null) {
+            waiting.add(new Target(f, end));
+        }
+        complete();
+    }
+
+    private void complete() {
+        waiting.removeIf(t -> {
+            boolean reached = t.end().entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            if (reached) {
+                t.done().complete(null);
+            }
+            return reached;
+        });
+    }
+
+    private RuntimeException stoppedReason() {
+        return failure.get() != null ? failure.get() : new IllegalStateException("view of " + topic + " closed");
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
@@ -144,15 +191,41 @@ public final class CompactedTopicView<V> implements AutoCloseable {
      * @throws IllegalStateException when the view stopped on an error
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            throwIfFailed();
-            if (caughtUp.await(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
-                    TimeUnit.MILLISECONDS)) {
-                return true;
-            }
+        return await(caughtUp, timeout);
+    }
+
+    /**
+     * Asks the view to reach the topic's end as it is when the reader serves the request: every
+     * record committed before this call is then in the view. Wait for it with {@link #await}.
+     */
+    public CompletableFuture<Void> requestCurrent() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        requested.add(f);
+        if (stopped.getCount() == 0) {
+            f.completeExceptionally(stoppedReason()); // no reader will serve it
+        } else {
+            consumer.wakeup(); // the one thread-safe call: cuts the reader's poll short
         }
-        return false;
+        return f;
+    }
+
+    /**
+     * Waits for a request of this view.
+     *
+     * @return false when {@code timeout} passed first
+     * @throws IllegalStateException when the view stopped on an error, or was closed
+     */
+    public boolean await(CompletableFuture<Void> request, Duration timeout) throws InterruptedException {
+        try {
+            request.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            throwIfFailed();
+            return false;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IllegalStateException ise ? ise
+                    : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /** @throws IllegalStateException when the view stopped on an error */

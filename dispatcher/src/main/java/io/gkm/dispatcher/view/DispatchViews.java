@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -67,6 +68,21 @@ public final class DispatchViews implements DispatchState, AutoCloseable {
                         + " (GKM_DISPATCHER_CATCH_UP_TIMEOUT)");
             }
         }
+    }
+
+    /**
+     * Brings both views up to the ends of their topics as they are now, so that a decision sees
+     * every node report and every state record committed before it.
+     *
+     * @return false when they did not get there within {@code timeout}
+     * @throws IllegalStateException when a view stopped on an error
+     */
+    public boolean awaitCurrent(Duration timeout) throws InterruptedException {
+        CompletableFuture<Void> nodesCurrent = nodes.requestCurrent();
+        CompletableFuture<Void> cachesCurrent = caches.requestCurrent();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return nodes.await(nodesCurrent, timeout)
+                && caches.await(cachesCurrent, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     /** @throws IllegalStateException when a view stopped on an error */

@@ -25,10 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -209,5 +213,36 @@ class AuditLedgerStageIT {
             assertThat(reader.trace(EventCodec.INSTANCE, "it/team-a/GKMCache/big").lines()).singleElement(STRING)
                     .startsWith("#1  ").contains("  ingest  admit  DENIED  xxxx");
         }
+    }
+
+    @Test
+    void transactionsTheLedgerRefusesAreRetriedFromTheCommittedTailWithoutMovingIt() throws Exception {
+        LedgerFixture f = new LedgerFixture(kafka, "ledger-retry", 2);
+        ConfigResource ledgerTopic = new ConfigResource(ConfigResource.Type.TOPIC, f.topics.auditLedger());
+        // Every entry is over this limit: each transaction fails on its sends and is aborted.
+        setMaxMessageBytes(ledgerTopic, "300");
+        List<RecordMetadata> sent = f.audit("llama", 0, 30);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        AuditLedgerStage stage = f.stage("audit-0", registry);
+        List<AuditLedgerEntry> ledger;
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    registry.get("gkm.audit.ledger.transactions.aborted").counter().count() >= 3);
+            assertThat(f.ledger()).isEmpty();
+            assertThat(stage.committedTail()).isEqualTo(ChainTail.GENESIS);
+            setMaxMessageBytes(ledgerTopic, "1048588");
+            ledger = f.awaitLedger(30);
+        } finally {
+            stage.close();
+        }
+
+        assertThat(stage.failure()).isEmpty();
+        assertChainedOnceEach(f, sent, ledger);
+    }
+
+    private void setMaxMessageBytes(ConfigResource topic, String bytes) throws Exception {
+        kafka.admin().incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                new ConfigEntry("max.message.bytes", bytes), AlterConfigOp.OpType.SET)))).all().get();
     }
 }

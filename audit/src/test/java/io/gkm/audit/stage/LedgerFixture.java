@@ -13,6 +13,7 @@ import io.gkm.schemas.Topics;
 import io.gkm.schemas.event.AuditLedgerEntry;
 import io.gkm.testkit.KafkaCluster;
 import io.gkm.testkit.TopicContents;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -56,10 +57,15 @@ public final class LedgerFixture {
 
     /** An audit stage on these topics whose ledger records name {@code instance} as their source. */
     public AuditLedgerStage stage(String instance) {
+        return stage(instance, new SimpleMeterRegistry());
+    }
+
+    /** An audit stage on these topics counting into {@code registry}. */
+    public AuditLedgerStage stage(String instance, MeterRegistry registry) {
         Emitter emitter = new Emitter(AuditLedgerStage.STAGE, "it", instance, topics, EventCodec.INSTANCE,
                 Clock.systemUTC());
         AuditLedgerStage stage = new AuditLedgerStage(topics, TIMING, clients, emitter, EventCodec.INSTANCE,
-                Clock.systemUTC(), new SimpleMeterRegistry());
+                Clock.systemUTC(), registry);
         stage.start();
         return stage;
     }

@@ -3,7 +3,9 @@ package io.gkm.cli;
 import io.gkm.core.config.GkmConfig;
 import io.gkm.core.config.Setting;
 import io.gkm.core.config.Settings;
+import io.gkm.dispatcher.DispatcherSettings;
 import io.gkm.ingest.IngestSettings;
+import io.gkm.nodeconsumer.NodeConsumerSettings;
 import io.gkm.verifier.VerifierSettings;
 import io.gkm.verifier.oci.RegistrySettings;
 import java.io.PrintWriter;
@@ -36,6 +38,8 @@ final class ConfigCommand extends ConfiguredCommand implements Callable<Integer>
         all.addAll(IngestSettings.all());
         all.addAll(RegistrySettings.all());
         all.addAll(VerifierSettings.all());
+        all.addAll(DispatcherSettings.all());
+        all.addAll(NodeConsumerSettings.all());
         return all;
     }
 

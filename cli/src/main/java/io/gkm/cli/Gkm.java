@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gkm", mixinStandardHelpOptions = true, versionProvider = Gkm.Version.class,
         description = {"GKM trust pipeline: verifies and delivers GPU kernel caches over Apache Kafka.",
                 "Every flag also has a GKM_* environment variable; see 'gkm config'."},
-        subcommands = {DevCommand.class, IngestCommand.class, VerifierCommand.class, TopicsCommand.class,
-                DemoCommand.class,
+        subcommands = {DemoCommand.class, DevCommand.class, IngestCommand.class, VerifierCommand.class,
+                DispatcherCommand.class, NodeConsumerCommand.class, AuditCommand.class, TopicsCommand.class,
                 ConfigCommand.class, VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Gkm implements Runnable {
     @CommandLine.Spec

@@ -3,7 +3,12 @@ package io.gkm.deploy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.File;
@@ -12,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -120,5 +126,32 @@ final class Manifests {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** A Deployment's or DaemonSet's pod template, by its object's name. */
+    record Workload(String name, PodTemplateSpec template) {
+        static Workload of(Deployment d) {
+            return new Workload(d.getMetadata().getName(), d.getSpec().getTemplate());
+        }
+
+        static Workload of(DaemonSet d) {
+            return new Workload(d.getMetadata().getName(), d.getSpec().getTemplate());
+        }
+
+        PodSpec pod() {
+            return template.getSpec();
+        }
+
+        Container container() {
+            return template.getSpec().getContainers().get(0);
+        }
+    }
+
+    /** The Deployment or DaemonSet named {@code name}. */
+    static Workload workload(List<HasMetadata> objects, String name) {
+        return Stream.concat(ofType(objects, Deployment.class).stream().map(Workload::of),
+                        ofType(objects, DaemonSet.class).stream().map(Workload::of))
+                .filter(w -> w.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no Deployment or DaemonSet named " + name));
     }
 }

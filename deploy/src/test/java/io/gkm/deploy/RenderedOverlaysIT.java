@@ -39,6 +39,12 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.gkm.core.config.GkmConfig;
+import io.gkm.audit.stage.AuditLedgerStage;
+import io.gkm.deploy.Manifests.Workload;
+import io.gkm.dispatcher.DispatcherSettings;
+import io.gkm.dispatcher.status.StatusHandler;
+import io.gkm.nodeconsumer.NodeConsumerStage;
+import io.gkm.nodeconsumer.NodeConsumerSettings;
 import io.gkm.core.config.Setting;
 import io.gkm.core.config.Settings;
 import io.gkm.core.kafka.KafkaClientFactory;
@@ -84,6 +90,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RenderedOverlaysIT {
     static final String NAMESPACE = "gkm-system";
+    /** Every component's workload: each runs as its own KafkaUser, named like it. */
+    static final List<String> COMPONENTS = List.of("gkm-ingest", "gkm-verifier", "gkm-dispatcher", "gkm-audit",
+            "gkm-node-consumer");
     private static final Map<Overlay, List<HasMetadata>> RENDERED = new ConcurrentHashMap<>();
 
     /** The two overlays and what issue #5 asks of their Kafka. */
@@ -133,7 +142,9 @@ class RenderedOverlaysIT {
         assertThat(Manifests.ofType(objects, Namespace.class)).extracting(n -> n.getMetadata().getName())
                 .containsExactly(NAMESPACE);
         assertThat(Manifests.ofType(objects, Deployment.class)).extracting(d -> d.getMetadata().getName())
-                .containsExactlyInAnyOrder("gkm-ingest", "gkm-verifier");
+                .containsExactlyInAnyOrder("gkm-ingest", "gkm-verifier", "gkm-dispatcher", "gkm-audit");
+        assertThat(Manifests.ofType(objects, DaemonSet.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactly("gkm-node-consumer");
         assertThat(objects.stream().filter(o -> o.getKind().equals("CustomResourceDefinition")))
                 .extracting(o -> o.getMetadata().getName()).containsExactlyInAnyOrder(
                         "gkmcaches.gkm.io", "clustergkmcaches.gkm.io", "gkmcachenodes.gkm.io", "clustergkmcachenodes.gkm.io");
@@ -163,7 +174,12 @@ class RenderedOverlaysIT {
         workloads.forEach((name, template) -> {
             PodSpec pod = template.getSpec();
             assertThat(pod.getSecurityContext()).as(name + " pod security context").isNotNull();
-            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(name + " runAsNonRoot").isTrue();
+            if (name.equals("DaemonSet/gkm-node-consumer")) {
+                // Root's uid without a capability, to write the root-owned host folder (StageWorkloadsIT).
+                assertThat(pod.getSecurityContext().getRunAsUser()).as(name + " runAsUser").isZero();
+            } else {
+                assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(name + " runAsNonRoot").isTrue();
+            }
             assertThat(pod.getSecurityContext().getSeccompProfile().getType()).as(name + " seccomp").isEqualTo("RuntimeDefault");
             assertThat(pod.getContainers()).isNotEmpty();
             for (Container c : Stream.concat(pod.getContainers().stream(), pod.getInitContainers().stream()).toList()) {
@@ -324,7 +340,7 @@ class RenderedOverlaysIT {
         Deployment ingest = ingest(objects);
         Map<String, String> env = resolvedEnv(objects, ingest);
         String certDir = Path.of(env.get(IngestSettings.WEBHOOK_TLS_CERT.envVar())).getParent().toString();
-        String servedSecret = secretMountedAt(ingest, certDir);
+        String servedSecret = secretMountedAt(Workload.of(ingest), certDir);
         List<HasMetadata> configurations = new ArrayList<>();
         configurations.addAll(Manifests.ofType(objects, MutatingWebhookConfiguration.class));
         configurations.addAll(Manifests.ofType(objects, ValidatingWebhookConfiguration.class));
@@ -406,7 +422,7 @@ class RenderedOverlaysIT {
             List<String> policies = config.get(IngestSettings.POLICIES);
             PodSpec pod = d.getSpec().getTemplate().getSpec();
             Path policyFile = Path.of(policies.get(0));
-            Volume volume = volumeAt(d, policyFile.getParent().toString());
+            Volume volume = volumeAt(Workload.of(d), policyFile.getParent().toString());
             Path tufCache = config.get(VerifierSettings.SIGSTORE_TUF_CACHE);
 
             assertThat(policies).as(d.getMetadata().getName()).hasSize(1);
@@ -423,7 +439,7 @@ class RenderedOverlaysIT {
                     });
         }
         // The verifier cannot work without them: the pod waits for the ConfigMap rather than start without.
-        assertThat(volumeAt(verifier(objects), "/etc/gkm/policies").getConfigMap().getOptional())
+        assertThat(volumeAt(Workload.of(verifier(objects)), "/etc/gkm/policies").getConfigMap().getOptional())
                 .isNotEqualTo(Boolean.TRUE);
     }
 
@@ -441,16 +457,16 @@ class RenderedOverlaysIT {
 
     @ParameterizedTest
     @EnumSource(Overlay.class)
-    void ingestAndTheVerifierReachKafkaOverTlsEachWithItsOwnKafkaUsersCertificate(Overlay overlay) {
+    void everyComponentReachesKafkaOverTlsWithItsOwnKafkaUsersCertificate(Overlay overlay) {
         List<HasMetadata> objects = overlay.objects();
-        for (Deployment d : List.of(ingest(objects), verifier(objects))) {
-            reachesKafkaOverTlsAsItsOwnKafkaUser(objects, d);
+        for (String component : COMPONENTS) {
+            reachesKafkaOverTlsAsItsOwnKafkaUser(objects, Manifests.workload(objects, component));
         }
     }
 
-    /** {@code deployment} reaches Strimzi's TLS listener with the certificate of KafkaUser {@code <its name>}. */
-    private static void reachesKafkaOverTlsAsItsOwnKafkaUser(List<HasMetadata> objects, Deployment deployment) {
-        Map<String, String> env = resolvedEnv(objects, deployment);
+    /** {@code workload} reaches Strimzi's TLS listener with the certificate of KafkaUser {@code <its name>}. */
+    private static void reachesKafkaOverTlsAsItsOwnKafkaUser(List<HasMetadata> objects, Workload workload) {
+        Map<String, String> env = resolvedEnv(objects, workload);
         GenericKubernetesResource kafka = Manifests.ofKind(objects, "Kafka").get(0);
         String ns = kafka.getMetadata().getNamespace();
         List<?> listeners = Manifests.field(kafka, "spec", "kafka", "listeners");
@@ -461,15 +477,15 @@ class RenderedOverlaysIT {
         assertThat(listeners).hasSize(1);
         assertThat(env.get(Settings.KAFKA_BOOTSTRAP_SERVERS.envVar()))
                 .isEqualTo(kafka.getMetadata().getName() + "-kafka-bootstrap." + ns + ".svc:" + tls.get("port"));
-        assertThat(secretMountedAt(deployment, truststore.getParent().toString()))
+        assertThat(secretMountedAt(workload, truststore.getParent().toString()))
                 .isEqualTo(kafka.getMetadata().getName() + "-cluster-ca-cert"); // Strimzi's cluster CA Secret
-        assertThat(secretItems(deployment, truststore.getParent().toString())).containsExactly(
+        assertThat(secretItems(workload, truststore.getParent().toString())).containsExactly(
                 truststore.getFileName().toString());
-        String userSecret = secretMountedAt(deployment, keystore.getParent().toString());
-        assertThat(userSecret).isEqualTo(deployment.getMetadata().getName());
+        String userSecret = secretMountedAt(workload, keystore.getParent().toString());
+        assertThat(userSecret).isEqualTo(workload.name());
         assertThat(Manifests.ofKind(objects, "KafkaUser")).extracting(u -> u.getMetadata().getName()).contains(userSecret);
-        assertThat(secretItems(deployment, keystore.getParent().toString())).containsExactly("user.p12");
-        EnvVar password = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        assertThat(secretItems(workload, keystore.getParent().toString())).containsExactly("user.p12");
+        EnvVar password = workload.container().getEnv().stream()
                 .filter(e -> e.getName().equals("GKM_KAFKA_SSL_KEYSTORE_PASSWORD")).findFirst().orElseThrow();
         assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo(userSecret);
         assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("user.password");
@@ -497,44 +513,6 @@ class RenderedOverlaysIT {
         assertThat(verifier.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
                 .as("time to finish a transaction after SIGTERM")
                 .isGreaterThan(load(resolvedEnv(objects, verifier)).get(Settings.STAGE_TRANSACTION_TIMEOUT).toSeconds());
-    }
-
-    @ParameterizedTest
-    @EnumSource(Overlay.class)
-    void theVerifiersProbesAndItsOnlyOpenPortAreTheMetricsEndpointItServes(Overlay overlay) {
-        List<HasMetadata> objects = overlay.objects();
-        Deployment verifier = verifier(objects);
-        GkmConfig config = load(resolvedEnv(objects, verifier));
-        Container c = verifier.getSpec().getTemplate().getSpec().getContainers().get(0);
-        NetworkPolicy policy = Manifests.named(Manifests.ofType(objects, NetworkPolicy.class), "gkm-verifier");
-
-        assertThat(config.get(Settings.METRICS_HOST)).isEqualTo("0.0.0.0");
-        assertThat(c.getPorts()).singleElement().satisfies(p -> {
-            assertThat(p.getName()).isEqualTo("metrics");
-            assertThat(p.getContainerPort()).isEqualTo(config.get(Settings.METRICS_PORT));
-        });
-        assertThat(List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())).allSatisfy(p -> {
-            assertThat(p.getHttpGet().getPath()).isEqualTo("/metrics");
-            assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
-        });
-        assertThat(verifier.getSpec().getTemplate().getMetadata().getLabels())
-                .containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
-        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getPorts())
-                .extracting(p -> p.getPort().getStrVal()).containsExactly("metrics"));
-    }
-
-    @ParameterizedTest
-    @EnumSource(Overlay.class)
-    void theVerifierHasNoKubernetesApiAccess(Overlay overlay) {
-        List<HasMetadata> objects = overlay.objects();
-        PodSpec pod = verifier(objects).getSpec().getTemplate().getSpec();
-        String account = pod.getServiceAccountName();
-
-        assertThat(account).isEqualTo("gkm-verifier");
-        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
-        assertThat(Manifests.ofType(objects, RoleBinding.class)).noneMatch(b -> bindsServiceAccount(b.getSubjects(), account));
-        assertThat(Manifests.ofType(objects, ClusterRoleBinding.class))
-                .noneMatch(b -> bindsServiceAccount(b.getSubjects(), account));
     }
 
     @Test
@@ -622,13 +600,13 @@ class RenderedOverlaysIT {
                 t.ingestWatchState(), Set.of("Create", "Describe", "Read", "Write")));
         topicAccess.put("verifier", Map.of(t.admissions(), read, t.resources(), read, t.verifications(), write,
                 t.audit(), write, t.dlq(), write));
-        topicAccess.put("dispatcher", Map.of(t.verifications(), read, t.nodes(), read, t.installResults(), read,
+        topicAccess.put("dispatcher", Map.of(t.verifications(), read, t.resources(), read, t.nodes(), read,
+                t.dispatcherState(), Set.of("Describe", "Read", "Write"), t.installResults(), read,
                 t.jobs(cluster, "node-a"), Set.of("Create", "Describe", "Write"), t.audit(), write, t.dlq(), write));
         topicAccess.put("node-consumer", Map.of(t.jobs(cluster, "node-a"), read, t.installResults(), write,
                 t.nodes(), write, t.audit(), write, t.dlq(), write));
-        // The ledger's StageLoop audits its dead letters on gkm.audit, its own input.
-        topicAccess.put("audit", Map.of(t.audit(), Set.of("Describe", "Read", "Write"),
-                t.auditLedger(), Set.of("Describe", "Read", "Write"), t.dlq(), write));
+        // The ledger chains undecodable records too: no dead letters, and no audit events of its own.
+        topicAccess.put("audit", Map.of(t.audit(), read, t.auditLedger(), Set.of("Describe", "Read", "Write")));
         List<String> everyTopic = new ArrayList<>(t.pipelineTopics().stream().map(TopicSpec::name).toList());
         everyTopic.add(t.jobs(cluster, "node-a"));
         Map<String, KafkaAcls> users = new TreeMap<>();
@@ -661,6 +639,24 @@ class RenderedOverlaysIT {
                         .as(component + " as transactional id of " + other).isEqualTo(own ? write : Set.of());
             }
         }
+        // The dispatcher's second loop (status projection), and a node-consumer's group of its own.
+        StageSpec status = new StageSpec(StatusHandler.STAGE, cluster, "pod-0", StatusHandler.inputs(t));
+        assertThat(users.get("gkm-dispatcher").allowed("group", status.groupId(t.prefix()))).isEqualTo(Set.of("Read"));
+        assertThat(users.get("gkm-dispatcher").allowed("transactionalId", status.transactionalId(t.prefix())))
+                .isEqualTo(write);
+        assertThat(users.get("gkm-verifier").allowed("transactionalId", status.transactionalId(t.prefix()))).isEmpty();
+        StageSpec node = NodeConsumerStage.Identity.of(load(Map.of(Settings.CLUSTER.envVar(), cluster,
+                NodeConsumerSettings.NODE_NAME.envVar(), "node-a")), t).spec();
+        assertThat(users.get("gkm-node-consumer").allowed("group", node.groupId(t.prefix()))).isEqualTo(Set.of("Read"));
+        assertThat(users.get("gkm-node-consumer").allowed("transactionalId", node.transactionalId(t.prefix())))
+                .isEqualTo(write);
+        assertThat(users.get("gkm-node-consumer").allowed("transactionalId", node.transactionalId(t.prefix())
+                + ".inventory")).isEqualTo(write);
+        // The ledger's one writer.
+        assertThat(users.get("gkm-audit").allowed("group", AuditLedgerStage.groupId(t))).isEqualTo(Set.of("Read"));
+        assertThat(users.get("gkm-audit").allowed("transactionalId", AuditLedgerStage.transactionalId(t)))
+                .isEqualTo(write);
+        assertThat(users.get("gkm-dispatcher").allowed("transactionalId", AuditLedgerStage.transactionalId(t))).isEmpty();
         // ResourceWatches' transactional id: one watch publisher per cluster.
         assertThat(users.get("gkm-ingest").allowed("transactionalId", "gkm-ingest-watch-" + cluster)).isEqualTo(write);
         assertThat(users.get("gkm-verifier").allowed("transactionalId", "gkm-ingest-watch-" + cluster)).isEmpty();
@@ -682,9 +678,10 @@ class RenderedOverlaysIT {
     // --- helpers ------------------------------------------------------------------------------
 
     /** The settings gkm ingest reads (cli's IngestCommand.SETTINGS: shared, ingest's, registry's, verifier's). */
-    private static GkmConfig load(Map<String, String> env) {
+    static GkmConfig load(Map<String, String> env) {
         List<Setting<?>> settings = Stream.of(Settings.all(), IngestSettings.all(), RegistrySettings.all(),
-                VerifierSettings.all()).flatMap(List::stream).toList();
+                VerifierSettings.all(), DispatcherSettings.all(), NodeConsumerSettings.all()).flatMap(List::stream)
+                .toList();
         return GkmConfig.load(settings, env, Map.of(), Map.of(), KafkaClientFactory.clientPropertyNames());
     }
 
@@ -712,7 +709,11 @@ class RenderedOverlaysIT {
      * ConfigMaps, then env (values, ConfigMap keys; Secret keys and the pod name as placeholders).
      */
     static Map<String, String> resolvedEnv(List<HasMetadata> objects, Deployment deployment) {
-        Container c = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        return resolvedEnv(objects, Workload.of(deployment));
+    }
+
+    static Map<String, String> resolvedEnv(List<HasMetadata> objects, Workload workload) {
+        Container c = workload.container();
         List<ConfigMap> configMaps = Manifests.ofType(objects, ConfigMap.class);
         Map<String, String> env = new HashMap<>();
         for (EnvFromSource from : c.getEnvFrom()) {
@@ -729,35 +730,35 @@ class RenderedOverlaysIT {
             } else if (e.getValueFrom().getSecretKeyRef() != null) {
                 env.put(e.getName(), "secret:" + e.getValueFrom().getSecretKeyRef().getName());
             } else {
-                env.put(e.getName(), deployment.getMetadata().getName() + "-pod");
+                env.put(e.getName(), workload.name() + "-" + e.getValueFrom().getFieldRef().getFieldPath());
             }
         }
         return env;
     }
 
-    /** The Secret mounted (read-only) at {@code dir} in the deployment's container. */
-    private static String secretMountedAt(Deployment deployment, String dir) {
-        return secretVolumeAt(deployment, dir).getSecret().getSecretName();
+    /** The Secret mounted (read-only) at {@code dir} in the workload's container. */
+    static String secretMountedAt(Workload workload, String dir) {
+        return secretVolumeAt(workload, dir).getSecret().getSecretName();
     }
 
-    private static List<String> secretItems(Deployment deployment, String dir) {
-        return secretVolumeAt(deployment, dir).getSecret().getItems().stream().map(i -> i.getPath()).toList();
+    static List<String> secretItems(Workload workload, String dir) {
+        return secretVolumeAt(workload, dir).getSecret().getItems().stream().map(i -> i.getPath()).toList();
     }
 
-    private static Volume secretVolumeAt(Deployment deployment, String dir) {
-        Volume volume = volumeAt(deployment, dir);
+    private static Volume secretVolumeAt(Workload workload, String dir) {
+        Volume volume = volumeAt(workload, dir);
         assertThat(volume.getSecret()).as("volume at " + dir + " is a Secret").isNotNull();
         return volume;
     }
 
-    /** The volume mounted read-only at {@code dir} in the deployment's container. */
-    private static Volume volumeAt(Deployment deployment, String dir) {
-        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-        VolumeMount mount = pod.getContainers().get(0).getVolumeMounts().stream()
+    /** The volume mounted read-only at {@code dir} in the workload's container. */
+    static Volume volumeAt(Workload workload, String dir) {
+        VolumeMount mount = workload.container().getVolumeMounts().stream()
                 .filter(m -> m.getMountPath().equals(dir)).findFirst()
-                .orElseThrow(() -> new AssertionError("nothing is mounted at " + dir));
+                .orElseThrow(() -> new AssertionError(workload.name() + " mounts nothing at " + dir));
         assertThat(mount.getReadOnly()).as("mount " + dir + " read-only").isTrue();
-        return pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        return workload.pod().getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
+                .orElseThrow();
     }
 
     /** A mutating or validating webhook, as far as these tests look at it; rules without their scope. */
@@ -790,19 +791,19 @@ class RenderedOverlaysIT {
         }
     }
 
-    private static boolean bindsServiceAccount(List<Subject> subjects, String account) {
+    static boolean bindsServiceAccount(List<Subject> subjects, String account) {
         return subjects.stream().anyMatch(s -> s.getKind().equals("ServiceAccount") && s.getName().equals(account)
                 && NAMESPACE.equals(s.getNamespace()));
     }
 
-    private static List<PolicyRule> rulesOf(List<HasMetadata> objects, RoleRef ref) {
+    static List<PolicyRule> rulesOf(List<HasMetadata> objects, RoleRef ref) {
         return ref.getKind().equals("ClusterRole")
                 ? Manifests.named(Manifests.ofType(objects, ClusterRole.class), ref.getName()).getRules()
                 : Manifests.named(Manifests.ofType(objects, Role.class), ref.getName()).getRules();
     }
 
     /** Rules as {@code group/resource:verb} triples. */
-    private static Set<String> triples(List<PolicyRule> rules) {
+    static Set<String> triples(List<PolicyRule> rules) {
         Set<String> triples = new TreeSet<>();
         for (PolicyRule r : rules) {
             for (String g : r.getApiGroups()) {

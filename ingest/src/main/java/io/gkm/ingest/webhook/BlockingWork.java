@@ -3,9 +3,11 @@ package io.gkm.ingest.webhook;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -35,19 +37,43 @@ final class BlockingWork implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} on one of the threads.
+     * Runs {@code work} on one of the threads. Completing the returned future before the work ends
+     * (a caller's {@code orTimeout}, a cancel) interrupts the work, so that a registry that never
+     * answers does not keep the thread: the registry client stops at the interrupt.
      *
      * @param what what the work is, for the error when too much is already waiting
      */
     <T> CompletableFuture<T> submit(Supplier<T> work, String what) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        // Set before the work completes the result itself, whose dependents then run on this thread:
+        // they must not find it interrupted.
+        AtomicBoolean ended = new AtomicBoolean();
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            T value;
+            try {
+                value = work.get();
+            } catch (Throwable t) {
+                ended.set(true);
+                result.completeExceptionally(t);
+                return;
+            }
+            ended.set(true);
+            result.complete(value);
+        }, null);
+        result.whenComplete((value, error) -> {
+            if (!ended.get()) {
+                task.cancel(true);
+            }
+        });
         try {
-            return CompletableFuture.supplyAsync(work, pool);
+            pool.execute(task);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException(pool.isShutdown()
+            result.completeExceptionally(new IllegalStateException(pool.isShutdown()
                     ? "the webhook is stopping; no more " + what + " are run"
                     : maxWaiting + " " + what + " are already waiting; the registry is too slow for the admission rate",
                     e));
         }
+        return result;
     }
 
     /** Stops the threads; work still running is abandoned. */

@@ -19,11 +19,10 @@ import java.util.concurrent.CompletionStage;
  * the resource's kind, name, namespace and labels select the policies, as Kyverno would select them.
  *
  * <p>The verifier blocks on the registry, so verifications run on threads of their own, never on
- * the webhook's event loop. The caller bounds each answer by its budget. A verification it stops
- * waiting for runs on: each of its registry requests waits at most the budget, but with retries
- * and several requests a registry that accepts connections and never answers can hold a thread
- * for minutes. Meanwhile admissions that need the {@value #THREADS} threads are denied when their
- * budget runs out (fail closed), and at most {@value #MAX_WAITING} wait.
+ * the webhook's event loop. The caller bounds each answer by its budget; when the budget runs out
+ * the verification's thread is interrupted and the registry client stops there, so a registry
+ * that accepts connections and never answers holds a thread no longer than the budget. Admissions
+ * beyond the {@value #THREADS} threads wait (at most {@value #MAX_WAITING}), their budget running.
  */
 public final class InlineVerifier implements ImageVerifier, AutoCloseable {
     /** Verifications running at once; more wait for a thread (their budget keeps running). */

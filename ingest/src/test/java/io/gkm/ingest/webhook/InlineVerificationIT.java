@@ -34,6 +34,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -305,6 +311,36 @@ class InlineVerificationIT {
                     .isEqualTo("image verification failed for '" + image + "': TIMED_OUT: no verdict within 1000 ms "
                             + "(GKM_INLINE_VERIFY_TIMEOUT): the registry is slow or unreachable");
             assertThat(took).isLessThan(budget.plusSeconds(2));
+        }
+    }
+
+    @Test
+    void verificationsAbandonedAtTheBudgetFreeTheirThreadsForTheNextAdmission() throws Exception {
+        Duration budget = Duration.ofSeconds(1);
+        start(InlineVerify.CLUSTER, budget);
+        ExecutorService clients = Executors.newFixedThreadPool(InlineVerifier.THREADS);
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String image = "127.0.0.1:" + silent.getLocalPort() + "/gkm/cache-examples:" + TAG;
+            // As many as there are verification threads, each held by a registry that never answers.
+            List<CompletableFuture<JsonNode>> stuck = new ArrayList<>();
+            for (int i = 0; i < InlineVerifier.THREADS; i++) {
+                stuck.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return post(clusterCache(image), true);
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                }, clients));
+            }
+            assertThat(stuck).allSatisfy(f -> assertThat(f.get(10, TimeUnit.SECONDS).path("status").path("message")
+                    .asString()).contains("TIMED_OUT"));
+
+            JsonNode next = post(clusterCache(signed), true);
+
+            // Held threads would leave it waiting in the queue until its own budget ran out.
+            assertThat(next.path("allowed").asBoolean()).as(next.toString()).isTrue();
+        } finally {
+            clients.shutdownNow();
         }
     }
 

@@ -32,8 +32,8 @@ test: ## Every test (./run-tests: installs what the tests need, then ./mvnw veri
 	./run-tests
 
 .PHONY: demo
-demo: ## For now `./gkm dev` (embedded Kafka, webhook, watches): `gkm demo` is not built yet.
-	./gkm dev
+demo: ## The whole pipeline on this machine, end to end (`./gkm demo`: embedded Kafka, local registry, sample images, two simulated ROCm nodes).
+	./gkm demo
 
 .PHONY: image
 image: ## The gkm image as a tarball (Jib; pulls its distroless base image): cli/target/gkm-image.tar.

@@ -34,8 +34,6 @@ import picocli.CommandLine.Parameters;
 final class AuditCommand implements Runnable {
     /** Longest a verify or trace waits for the broker to answer before giving up. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration FAILURE_CHECK = Duration.ofSeconds(1);
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -90,25 +88,25 @@ final class AuditCommand implements Runnable {
             topics(config); // a bad prefix exits 2 before the broker is asked
             PrintWriter out = spec.commandLine().getOut();
             KafkaClientFactory kafka = KafkaClientFactory.from(config);
-            Topics topics = IngestCommand.existingTopics(config, kafka, AuditLedgerStage.STAGE,
+            Topics topics = StageCommands.existingTopics(config, kafka, AuditLedgerStage.STAGE,
                     t -> List.of(t.audit(), t.auditLedger()));
             PrometheusMeterRegistry registry = MetricsServer.newRegistry();
             try (StopSignal stop = StopSignal.install(AuditLedgerStage.STAGE);
                  AuditLedgerStage stage = AuditLedgerStage.of(config, kafka, topics, registry)) {
                 stage.start();
                 // Ready only once every other writer is fenced and the tail is read.
-                while (!stage.awaitAppending(FAILURE_CHECK)) {
+                while (!stage.awaitAppending(StageCommands.FAILURE_CHECK)) {
                     if (stop.await(Duration.ZERO)) {
                         return 0;
                     }
                 }
                 throwIfFailed(stage.failure());
-                try (MetricsServer metrics = DevCommand.startMetrics(config, registry)) {
+                try (MetricsServer metrics = StageCommands.startMetrics(config, registry)) {
                     out.printf("audit     %s -> %s after sequence %d (transactional id %s, group %s)%n",
                             topics.audit(), topics.auditLedger(), stage.committedTail().sequence(),
                             AuditLedgerStage.transactionalId(topics), AuditLedgerStage.groupId(topics));
-                    IngestCommand.printReady(out, config, topics, metrics);
-                    while (!stop.await(FAILURE_CHECK)) {
+                    StageCommands.printReady(out, config, topics, metrics);
+                    while (!stop.await(StageCommands.FAILURE_CHECK)) {
                         throwIfFailed(stage.failure());
                     }
                     out.println("stopping");

@@ -57,8 +57,6 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
 
     /** How long a Kubernetes API server has to answer before dev runs without the watches. */
     static final Duration CLUSTER_PROBE_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration FAILURE_CHECK = Duration.ofSeconds(1);
-
     @Override
     List<Setting<?>> settings() {
         return SETTINGS;
@@ -82,7 +80,7 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
         try (StopSignal stop = StopSignal.install("dev");
              EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir, config.get(Settings.DEV_KAFKA_PORT), Duration.ofSeconds(60));
              Admin admin = new KafkaClientFactory(kafka.bootstrapServers(), config.kafkaPassThrough()).admin("gkm-dev");
-             MetricsServer metrics = startMetrics(config, registry)) {
+             MetricsServer metrics = StageCommands.startMetrics(config, registry)) {
             TopicAdmin topicAdmin = new TopicAdmin(admin);
             Topics topics = TopicsCommand.pipelineTopics(config, topicAdmin);
             long created = topicAdmin.create(topics.pipelineTopics()).stream().filter(c -> !c.existed()).count();
@@ -143,13 +141,13 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
                 out.printf("stages    %s running%n", String.join(", ", running));
                 out.printf("ready in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);
                 out.flush();
-                while (!stop.await(FAILURE_CHECK)) {
+                while (!stop.await(StageCommands.FAILURE_CHECK)) {
                     if (ingest.failure().isPresent()) {
                         throw ingest.failure().get();
                     }
                     for (StageLoop loop : Arrays.asList(verifier, status, nodeConsumer == null ? null : nodeConsumer.loop())) {
                         if (loop != null) {
-                            VerifierCommand.throwIfFailed(loop);
+                            StageCommands.throwIfFailed(loop);
                         }
                     }
                     dispatcher.throwIfFailed();
@@ -208,12 +206,4 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
         return target;
     }
 
-    /** The plain-HTTP /metrics endpoint, or null when GKM_METRICS_PORT is 0. */
-    static MetricsServer startMetrics(GkmConfig config, PrometheusMeterRegistry registry) {
-        int port = config.get(Settings.METRICS_PORT);
-        if (port == 0) {
-            return null;
-        }
-        return MetricsServer.start(registry, config.get(Settings.METRICS_HOST), port);
-    }
 }

@@ -19,7 +19,6 @@ import io.gkm.ingest.watch.KubernetesAccess;
 import io.gkm.schemas.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,8 +42,6 @@ final class DispatcherCommand extends ConfiguredCommand implements Callable<Inte
     /** Every setting the dispatcher reads: the shared ones and its own. */
     static final List<Setting<?>> SETTINGS = Stream.of(Settings.all(), DispatcherSettings.all())
             .flatMap(List::stream).toList();
-
-    private static final Duration FAILURE_CHECK = Duration.ofSeconds(1);
 
     @Override
     List<Setting<?>> settings() {
@@ -82,11 +79,11 @@ final class DispatcherCommand extends ConfiguredCommand implements Callable<Inte
     private int run(GkmConfig config, Optional<KubernetesAccess.Target> api) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         KafkaClientFactory kafka = KafkaClientFactory.from(config);
-        Topics topics = IngestCommand.existingTopics(config, kafka, DispatchHandler.STAGE, t -> used(t, api.isPresent()));
+        Topics topics = StageCommands.existingTopics(config, kafka, DispatchHandler.STAGE, t -> used(t, api.isPresent()));
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
         StageLoop.Timing timing = StageLoop.Timing.from(config);
         try (StopSignal stop = StopSignal.install(DispatchHandler.STAGE);
-             MetricsServer metrics = DevCommand.startMetrics(config, registry);
+             MetricsServer metrics = StageCommands.startMetrics(config, registry);
              DispatcherStage stage = DispatcherStage.start(
                      StageSpec.of(config, DispatchHandler.STAGE, DispatchHandler.inputs(topics)), timing,
                      config.get(DispatcherSettings.CATCH_UP_TIMEOUT), kafka, topics, registry);
@@ -99,11 +96,11 @@ final class DispatcherCommand extends ConfiguredCommand implements Callable<Inte
                     String.join(", ", DispatchHandler.inputs(topics)), topics.jobsPrefix(), topics.dispatcherState());
             out.printf("status    %s%n", api.map(a -> topics.installResults() + " -> GKMCacheNode status at "
                     + a.describe()).orElse("off (" + DispatcherSettings.STATUS.envVar() + "=false)"));
-            IngestCommand.printReady(out, config, topics, metrics);
-            while (!stop.await(FAILURE_CHECK)) {
+            StageCommands.printReady(out, config, topics, metrics);
+            while (!stop.await(StageCommands.FAILURE_CHECK)) {
                 stage.throwIfFailed();
                 if (status != null) {
-                    VerifierCommand.throwIfFailed(status);
+                    StageCommands.throwIfFailed(status);
                 }
             }
             out.println("stopping");

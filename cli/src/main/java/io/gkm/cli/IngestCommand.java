@@ -7,7 +7,6 @@ import io.gkm.core.config.GkmConfig;
 import io.gkm.core.config.Setting;
 import io.gkm.core.config.Settings;
 import io.gkm.core.kafka.KafkaClientFactory;
-import io.gkm.core.kafka.TopicAdmin;
 import io.gkm.core.metrics.MetricsServer;
 import io.gkm.ingest.Ingest;
 import io.gkm.ingest.IngestSettings;
@@ -26,9 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -47,8 +44,6 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
 
     /** How long the API server has to answer before ingest gives up starting. */
     static final Duration API_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration FAILURE_CHECK = Duration.ofSeconds(1);
-
     @Override
     List<Setting<?>> settings() {
         return SETTINGS;
@@ -95,14 +90,14 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
         try (StopSignal stop = StopSignal.install("ingest");
              KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(api.config()).build();
              Ingest ingest = Ingest.start(wiring, Optional.of(kubernetes));
-             MetricsServer metrics = DevCommand.startMetrics(config, registry)) {
+             MetricsServer metrics = StageCommands.startMetrics(config, registry)) {
             out.printf("webhook   https://%s:%d (Kyverno verification %s)%n", config.get(IngestSettings.WEBHOOK_HOST),
                     ingest.webhookPort(), wiring.verification().enabled() ? "on" : "off: tags resolved in the registry");
             out.printf("inline    %s%n", inlineLine(config, wiring.verification()));
             out.printf("watches   %s%n", watchLine(config, api));
             out.printf("leader    %s%n", leaderLine(ingest));
-            printReady(out, config, wiring.topics(), metrics);
-            while (!stop.await(FAILURE_CHECK)) {
+            StageCommands.printReady(out, config, wiring.topics(), metrics);
+            while (!stop.await(StageCommands.FAILURE_CHECK)) {
                 if (ingest.failure().isPresent()) {
                     throw ingest.failure().get();
                 }
@@ -111,16 +106,6 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
             out.flush();
         }
         return 0;
-    }
-
-    /** The broker, topics and /metrics of a command that runs until SIGTERM, and that it is ready. */
-    static void printReady(PrintWriter out, GkmConfig config, Topics topics, MetricsServer metrics) {
-        out.printf("kafka     %s (topics with prefix '%s')%n", config.get(Settings.KAFKA_BOOTSTRAP_SERVERS),
-                topics.prefix());
-        out.printf("metrics   %s%n", metrics == null ? "off (GKM_METRICS_PORT=0)"
-                : "http://" + config.get(Settings.METRICS_HOST) + ":" + metrics.port() + "/metrics");
-        out.println("ready; SIGTERM or Ctrl-C stops");
-        out.flush();
     }
 
     /** What the webhook verifies itself (GKM_INLINE_VERIFY), and with what. */
@@ -154,23 +139,7 @@ final class IngestCommand extends ConfiguredCommand implements Callable<Integer>
 
     /** The pipeline topics as configured, checked to exist: ingest writes admissions, audit and resources. */
     private static Topics existingTopics(GkmConfig config, KafkaClientFactory kafka) {
-        return existingTopics(config, kafka, "ingest", t -> List.of(t.admissions(), t.audit(), t.resources()));
-    }
-
-    /** The pipeline topics as configured, checked that those {@code command} uses exist. */
-    static Topics existingTopics(GkmConfig config, KafkaClientFactory kafka, String command,
-            Function<Topics, List<String>> used) {
-        try (Admin admin = kafka.admin("gkm-" + command + "-topics")) {
-            TopicAdmin topicAdmin = new TopicAdmin(admin);
-            Topics topics = TopicsCommand.pipelineTopics(config, topicAdmin);
-            List<String> present = topicAdmin.list(topics.prefix());
-            List<String> missing = used.apply(topics).stream().filter(t -> !present.contains(t)).toList();
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("topics " + String.join(", ", missing) + " do not exist on "
-                        + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS) + "; create them: gkm topics create");
-            }
-            return topics;
-        }
+        return StageCommands.existingTopics(config, kafka, "ingest", t -> List.of(t.admissions(), t.audit(), t.resources()));
     }
 
     /** The webhook serves HTTPS only: both files must be given and readable. */

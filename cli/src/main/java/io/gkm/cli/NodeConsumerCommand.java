@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,8 +42,6 @@ final class NodeConsumerCommand extends ConfiguredCommand implements Callable<In
     static final List<Setting<?>> SETTINGS = Stream.of(Settings.all(), RegistrySettings.all(),
             NodeConsumerSettings.all()).flatMap(List::stream).toList();
 
-    private static final Duration FAILURE_CHECK = Duration.ofSeconds(1);
-
     @Override
     List<Setting<?>> settings() {
         return SETTINGS;
@@ -56,13 +53,13 @@ final class NodeConsumerCommand extends ConfiguredCommand implements Callable<In
         checkPaths(config);
         PrintWriter out = spec.commandLine().getOut();
         KafkaClientFactory kafka = KafkaClientFactory.from(config);
-        Topics topics = IngestCommand.existingTopics(config, kafka, InstallHandler.STAGE,
+        Topics topics = StageCommands.existingTopics(config, kafka, InstallHandler.STAGE,
                 t -> List.of(t.installResults(), t.nodes(), t.audit(), t.dlq()));
         NodeConsumerStage.Identity identity = NodeConsumerStage.Identity.of(config, topics);
         boolean jobsTopic = NodeConsumerStage.ensureJobsTopic(kafka, topics, identity.cluster(), identity.node());
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
         try (StopSignal stop = StopSignal.install(InstallHandler.STAGE);
-             MetricsServer metrics = DevCommand.startMetrics(config, registry);
+             MetricsServer metrics = StageCommands.startMetrics(config, registry);
              NodeConsumerStage stage = NodeConsumerStage.start(identity, StageLoop.Timing.from(config),
                      config.get(NodeConsumerSettings.SYSFS_ROOT), NodeConsumerStage.limits(config),
                      NodeConsumerStage.registry(config), config.get(NodeConsumerSettings.INVENTORY_INTERVAL), kafka,
@@ -73,9 +70,9 @@ final class NodeConsumerCommand extends ConfiguredCommand implements Callable<In
                     jobsTopic ? "" : " (not there yet: waiting for the dispatcher to create it)",
                     topics.installResults(), identity.spec().groupId(topics.prefix()));
             out.printf("caches    %s%n", identity.layout().root());
-            IngestCommand.printReady(out, config, topics, metrics);
-            while (!stop.await(FAILURE_CHECK)) {
-                VerifierCommand.throwIfFailed(stage.loop());
+            StageCommands.printReady(out, config, topics, metrics);
+            while (!stop.await(StageCommands.FAILURE_CHECK)) {
+                StageCommands.throwIfFailed(stage.loop());
             }
             out.println("stopping");
             out.flush();

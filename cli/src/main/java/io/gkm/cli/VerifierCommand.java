@@ -18,9 +18,7 @@ import io.gkm.verifier.stage.VerifierStage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -40,8 +38,6 @@ final class VerifierCommand extends ConfiguredCommand implements Callable<Intege
     static final List<Setting<?>> SETTINGS = Stream.of(Settings.all(), List.<Setting<?>>of(IngestSettings.POLICIES),
             RegistrySettings.all(), VerifierSettings.all()).flatMap(List::stream).toList();
 
-    private static final Duration FAILURE_CHECK = Duration.ofSeconds(1);
-
     @Override
     List<Setting<?>> settings() {
         return SETTINGS;
@@ -59,16 +55,16 @@ final class VerifierCommand extends ConfiguredCommand implements Callable<Intege
         List<ClusterPolicy> policies = policies(config);
         PrintWriter out = spec.commandLine().getOut();
         KafkaClientFactory kafka = KafkaClientFactory.from(config);
-        Topics topics = IngestCommand.existingTopics(config, kafka, VerificationHandler.STAGE, t -> Stream.concat(
+        Topics topics = StageCommands.existingTopics(config, kafka, VerificationHandler.STAGE, t -> Stream.concat(
                 VerificationHandler.inputs(t).stream(), Stream.of(t.verifications(), t.audit(), t.dlq())).toList());
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
         try (StopSignal stop = StopSignal.install(VerificationHandler.STAGE);
-             MetricsServer metrics = DevCommand.startMetrics(config, registry);
+             MetricsServer metrics = StageCommands.startMetrics(config, registry);
              StageLoop stage = start(config, policies, kafka, topics, registry)) {
             out.printf("verifier  %s%n", describe(config, policies, topics));
-            IngestCommand.printReady(out, config, topics, metrics);
-            while (!stop.await(FAILURE_CHECK)) {
-                throwIfFailed(stage);
+            StageCommands.printReady(out, config, topics, metrics);
+            while (!stop.await(StageCommands.FAILURE_CHECK)) {
+                StageCommands.throwIfFailed(stage);
             }
             out.println("stopping");
             out.flush();
@@ -103,12 +99,4 @@ final class VerifierCommand extends ConfiguredCommand implements Callable<Intege
                 + policies.size() + " policies from " + String.join(", ", config.get(IngestSettings.POLICIES));
     }
 
-    /** Ends the command with the reason of a stage that stopped on its own. */
-    static void throwIfFailed(StageLoop stage) {
-        Optional<Throwable> failure = stage.failure();
-        if (failure.isPresent()) {
-            throw failure.get() instanceof RuntimeException e ? e
-                    : new IllegalStateException(failure.get().getMessage(), failure.get());
-        }
-    }
 }

@@ -38,7 +38,6 @@ import io.gkm.verifier.VerifierSettings;
 import io.gkm.verifier.oci.RegistryClient;
 import io.gkm.verifier.oci.RegistrySettings;
 import io.gkm.verifier.policy.ClusterPolicy;
-import io.gkm.verifier.policy.PolicyLoadException;
 import io.gkm.verifier.sandbox.SandboxSigstore;
 import io.gkm.verifier.stage.VerifierStage;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,10 +1,10 @@
 package io.gkm.dispatcher.routing;
 
+import io.gkm.core.cache.GpuTarget;
 import io.gkm.schemas.event.CacheTarget;
 import io.gkm.schemas.event.Gpu;
 import io.gkm.schemas.event.NodeInventory;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,8 +19,8 @@ public final class Compatibility {
 
     /** True when {@code gpu} matches one of {@code targets}. */
     public static boolean compatible(Gpu gpu, List<CacheTarget> targets) {
-        return targets.stream().anyMatch(t -> same(t.getBackend(), gpu.getBackend()) && same(t.getArch(), gpu.getArch())
-                && t.getWarpSize() == gpu.getWarpSize());
+        GpuTarget type = type(gpu);
+        return targets.stream().anyMatch(t -> type.canUse(new GpuTarget(t.getBackend(), t.getArch(), t.getWarpSize())));
     }
 
     /** True when one GPU of {@code node} matches one of {@code targets}. */
@@ -33,8 +33,7 @@ public final class Compatibility {
      * and architecture in lower case (ids and driver versions left out).
      */
     public static Set<String> gpuTypes(NodeInventory node) {
-        return node.getGpus().stream().map(g -> g.getBackend().toLowerCase(Locale.ROOT) + "/"
-                + g.getArch().toLowerCase(Locale.ROOT) + "/" + g.getWarpSize()).collect(Collectors.toSet());
+        return node.getGpus().stream().map(g -> type(g).key()).collect(Collectors.toSet());
     }
 
     /** {@code backend/arch/warpSize} of each GPU group, for a reason a person reads. */
@@ -55,7 +54,7 @@ public final class Compatibility {
                 .map(t -> t.getBackend() + "/" + t.getArch() + "/" + t.getWarpSize()).toList());
     }
 
-    private static boolean same(String a, String b) {
-        return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+    private static GpuTarget type(Gpu gpu) {
+        return new GpuTarget(gpu.getBackend(), gpu.getArch(), gpu.getWarpSize());
     }
 }

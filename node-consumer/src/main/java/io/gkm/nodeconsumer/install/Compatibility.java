@@ -1,5 +1,6 @@
 package io.gkm.nodeconsumer.install;
 
+import io.gkm.core.cache.GpuTarget;
 import io.gkm.schemas.event.Gpu;
 import io.gkm.verifier.oci.McvLabels;
 import java.util.List;
@@ -20,8 +21,8 @@ public final class Compatibility {
     }
 
     static boolean matches(Gpu gpu, McvLabels.Target target) {
-        return gpu.getBackend().equals(target.backend()) && gpu.getArch().equals(target.arch())
-                && gpu.getWarpSize() == target.warpSize();
+        return new GpuTarget(gpu.getBackend(), gpu.getArch(), gpu.getWarpSize())
+                .canUse(new GpuTarget(target.backend(), target.arch(), target.warpSize()));
     }
 
     /** Why nothing matched, for SKIPPED_INCOMPATIBLE: what the node has and what the image was built for. */

@@ -25,6 +25,12 @@ class CompatibilityTest {
     }
 
     @Test
+    void aTargetLabelledInCapitalsMatchesAsTheDispatcherRoutedIt() {
+        assertThat(Compatibility.firstMatch(List.of(gpu("gfx90a", 64)), List.of(new Target("HIP", "GFX90A", 64))))
+                .contains(gpu("gfx90a", 64));
+    }
+
+    @Test
     void mismatchSaysWhatTheNodeHasAndWhatTheCacheWasBuiltFor() {
         assertThat(Compatibility.mismatch("gpu-1", List.of(gpu("gfx942", 64)), List.of(new Target("hip", "gfx90a", 64))))
                 .isEqualTo("node gpu-1 has hip gfx942 warp 64 (1 GPU); the cache was built for hip gfx90a warp 64");

@@ -86,16 +86,16 @@ public final class NodeConsumerStage implements AutoCloseable {
     /**
      * Waits until the jobs topic exists, or a stop. A consumer must not subscribe to it before:
      * asking the broker for a topic that does not exist is asking to create it, which a node's
-     * Kafka user may not (TOPIC_AUTHORIZATION_FAILED would stop the stage).
+     * Kafka user may not (TOPIC_AUTHORIZATION_FAILED would stop the stage). Nothing ends the wait
+     * but the topic or a stop: a thread that died here would leave the stage ready and idle.
      */
     private void awaitTopic(KafkaClientFactory kafka, String topic) {
-        try (Admin admin = kafka.admin("gkm-node-consumer-wait")) {
-            TopicAdmin topics = new TopicAdmin(admin);
-            boolean told = false;
+        boolean told = false;
+        try {
             while (stopping.getCount() > 0) {
-                try {
+                try (Admin admin = kafka.admin("gkm-node-consumer-wait")) {
                     // Listing needs only Describe on the topic (describing would need DescribeConfigs too).
-                    if (topics.list(topic).contains(topic)) {
+                    if (new TopicAdmin(admin).list(topic).contains(topic)) {
                         return;
                     }
                     if (!told) {
@@ -103,7 +103,7 @@ public final class NodeConsumerStage implements AutoCloseable {
                                 topic);
                         told = true;
                     }
-                } catch (IllegalStateException e) {
+                } catch (RuntimeException e) {
                     LOG.warn("cannot tell whether {} exists yet, will look again: {}", topic, e.getMessage());
                 }
                 if (stopping.await(TOPIC_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {

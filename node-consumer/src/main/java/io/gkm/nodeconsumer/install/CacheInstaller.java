@@ -208,8 +208,13 @@ public final class CacheInstaller {
                 return new JobOutcome(InstallOutcome.REMOVED, 0, 0, "was not installed in " + digestDir, Map.of());
             }
             Tree removed = treeSize(digestDir);
-            deleteTree(digestDir);
+            // Out of the layout in one rename first: a delete that fails halfway must not leave a
+            // partial digest folder that a later INSTALL would take as installed, or a pod mount.
+            Path doomed = Files.createDirectories(layout.root().resolve(STAGING_DIR)).resolve(UUID.randomUUID()
+                    + "-removed");
+            Files.move(digestDir, doomed, StandardCopyOption.ATOMIC_MOVE);
             forget(key, digest);
+            deleteTree(doomed);
             return new JobOutcome(InstallOutcome.REMOVED, removed.bytes, removed.files, "removed " + digestDir
                     + (Files.exists(cacheDir) ? "" : " and " + cacheDir), Map.of());
         } catch (IOException | UncheckedIOException e) {

@@ -68,11 +68,11 @@ public final class InstallHandler implements StageHandler {
             target = installer.layout().digestDir(key, digest).toString();
         } catch (IllegalArgumentException e) {
             return decision(job, JobOutcome.failed("the job names no cache folder: " + e.getMessage()), Duration.ZERO,
-                    clock.instant(), topics);
+                    clock.instant());
         }
         JobOutcome outcome = problem(job, target, cluster, node).map(JobOutcome::failed)
                 .orElseGet(() -> run(job, key, digest));
-        return decision(job, outcome, Duration.between(started, clock.instant()), clock.instant(), topics);
+        return decision(job, outcome, Duration.between(started, clock.instant()), clock.instant());
     }
 
     private JobOutcome run(InstallJob job, ResourceKey key, Digest digest) {
@@ -120,15 +120,18 @@ public final class InstallHandler implements StageHandler {
         return Optional.empty();
     }
 
-    /** The InstallResult and audit entry of a job's outcome. */
-    static Decision decision(InstallJob job, JobOutcome outcome, Duration took, Instant finished, Topics topics) {
+    /**
+     * The InstallResult and audit entry of a job's outcome, reported by this node: a job that
+     * reached it by mistake must not be written onto the status of the node it names.
+     */
+    private Decision decision(InstallJob job, JobOutcome outcome, Duration took, Instant finished) {
         InstallResult result = InstallResult.newBuilder()
                 .setOutcome(outcome.outcome())
                 .setJobId(job.getJobId())
                 .setAttempt(job.getAttempt())
                 .setResourceKey(job.getResourceKey())
-                .setCluster(job.getCluster())
-                .setNode(job.getNode())
+                .setCluster(cluster)
+                .setNode(node)
                 .setDigest(job.getDigest())
                 .setBytes(outcome.bytes())
                 .setFiles(outcome.files())
@@ -142,7 +145,10 @@ public final class InstallHandler implements StageHandler {
         if (job.getReplayOf() != null) {
             details.put("replayOf", job.getReplayOf());
         }
-        details.put("node", job.getNode());
+        details.put("node", node);
+        if (!job.getNode().equals(node) || !job.getCluster().equals(cluster)) {
+            details.put("jobNode", job.getCluster() + "/" + job.getNode());
+        }
         details.put("image", job.getImage());
         details.put("digest", job.getDigest());
         details.put("targetPath", job.getTargetPath());

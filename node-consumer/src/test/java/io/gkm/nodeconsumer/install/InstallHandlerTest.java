@@ -121,9 +121,14 @@ class InstallHandlerTest {
     }
 
     @Test
-    void jobForAnotherNodeIsFailed() {
+    void jobForAnotherNodeIsFailedAndReportedByThisNodeNotWrittenOntoTheOther() {
         InstallJob job = Jobs.job(JobAction.INSTALL, layout(), KEY, "c1", "gpu-2", REPO, DIGEST);
-        assertThat(result(handler().decide(inbound(job))).getError()).contains("job for node c1/gpu-2 reached node c1/gpu-1");
+
+        InstallResult r = result(handler().decide(inbound(job)));
+
+        assertThat(r.getError()).contains("job for node c1/gpu-2 reached node c1/gpu-1");
+        assertThat(r.getOutcome()).isEqualTo(InstallOutcome.FAILED);
+        assertThat(r.getCluster() + "/" + r.getNode()).isEqualTo("c1/gpu-1");
     }
 
     @Test
@@ -160,6 +165,10 @@ class InstallHandlerTest {
         assertThat(layout().cacheDir(KEY)).doesNotExist();
         assertThat(root.resolve("team-a")).doesNotExist();
         assertThat(root).exists();
+        // Moved out of the layout in one rename, then deleted from the staging folder.
+        try (var left = Files.list(root.resolve(CacheInstaller.STAGING_DIR))) {
+            assertThat(left).isEmpty();
+        }
     }
 
     @Test

@@ -43,7 +43,8 @@ public final class RegistrySettings {
                     + "when present.");
 
     public static final Setting<Duration> REGISTRY_TIMEOUT = new Setting<>("registry.timeout", SettingType.DURATION,
-            "30s", "Longest wait for one registry request (connect, answer and body); slower is retried.");
+            "30s", "Longest wait for one registry request (connect, answer and body; a layer download also gets "
+                    + "a second per 4 MiB); slower is retried.");
 
     /** Every registry setting, in README order. */
     public static List<Setting<?>> all() {

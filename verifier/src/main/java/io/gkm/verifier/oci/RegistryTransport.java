@@ -107,6 +107,8 @@ final class RegistryTransport {
     private final TransportPolicy policy;
     private final RegistryCredentials credentials;
     private final RetryPolicy retry;
+    /** The slowest transfer a layer download is given time for: 4 MiB/s. */
+    static final long MIN_DOWNLOAD_BYTES_PER_SECOND = 4L * 1024 * 1024;
     private final Duration timeout;
     private final Clock clock;
     private final RegistryRequestListener listener;
@@ -360,6 +362,17 @@ final class RegistryTransport {
         }
     }
 
+    /**
+     * How long a whole answer may take: the timeout, and for a layer downloaded to a file also the
+     * time its size takes at {@value #MIN_DOWNLOAD_BYTES_PER_SECOND} bytes a second, so that a large
+     * cache layer is not cut off (and downloaded again from the start) by a timeout meant for a
+     * manifest.
+     */
+    private Duration answerTimeout(Call call) {
+        return call.bodyFile() == null ? timeout
+                : timeout.plusSeconds(call.maxBodyBytes() / MIN_DOWNLOAD_BYTES_PER_SECOND);
+    }
+
     private static boolean sameOrigin(URI a, URI b) {
         return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
                 && a.getPort() == b.getPort();
@@ -380,16 +393,17 @@ final class RegistryTransport {
             }
             return new BoundedBody(success ? call.maxBodyBytes() : ERROR_BODY_BYTES, declared);
         });
+        Duration answer = answerTimeout(call);
         try {
             // The request timeout only covers the wait for headers; this one covers the body too.
-            HttpResponse<BoundedBody.Body> response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<BoundedBody.Body> response = future.get(answer.toMillis(), TimeUnit.MILLISECONDS);
             BoundedBody.Body body = response.body();
             return new Response(response.statusCode(), response.headers(), body.bytes(), body.overLimit(),
                     body.size(), response.uri());
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new TransientFailure(new HttpTimeoutException(request.method() + " " + request.uri()
-                    + ": no complete answer within " + timeout.toMillis() + " ms"));
+                    + ": no complete answer within " + answer.toMillis() + " ms"));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             for (Throwable t = cause; t != null; t = t.getCause()) {

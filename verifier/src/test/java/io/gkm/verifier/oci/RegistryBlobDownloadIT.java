@@ -3,6 +3,10 @@ package io.gkm.verifier.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import io.gkm.core.image.Digest;
 import io.gkm.core.image.ImageReference;
 import io.gkm.testkit.OciRegistry;
@@ -63,5 +67,38 @@ class RegistryBlobDownloadIT {
                         e -> assertThat(e.limit()).isEqualTo(RegistryLimit.LAYER_BYTES));
         assertThat(limited.requestCount()).isZero();
         assertThat(dir.resolve("big")).doesNotExist();
+    }
+
+    @Test
+    void aLayerSlowerThanTheRequestTimeoutIsGivenTimeForItsSize(@TempDir Path dir) throws Exception {
+        byte[] blob = new byte[8 * 1024 * 1024];
+        ThreadLocalRandom.current().nextBytes(blob);
+        Digest digest = Digest.sha256(blob);
+        // A registry on a slow link: the 8 MiB come in 16 slices over about 1.6 s, past the 1 s timeout.
+        try (LoopbackHttpServer slow = LoopbackHttpServer.start((exchange, n) -> {
+            exchange.sendResponseHeaders(200, blob.length);
+            OutputStream out = exchange.getResponseBody();
+            int slice = blob.length / 16;
+            for (int i = 0; i < 16; i++) {
+                out.write(blob, i * slice, slice);
+                out.flush();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        })) {
+            RegistryClient client = RegistryClient.builder().insecureRegistries(List.of(slow.hostPort()))
+                    .timeout(Duration.ofSeconds(1)).retryPolicy(RetryPolicy.none()).build();
+            Path file = dir.resolve("slow-layer");
+
+            client.downloadBlob(ImageReference.parse(slow.hostPort() + "/gkm/slow"),
+                    new Descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, digest, blob.length, null, Map.of()), file);
+
+            // 1 s plus 2 s for 8 MiB at 4 MiB/s (RegistryTransport.MIN_DOWNLOAD_BYTES_PER_SECOND).
+            assertThat(Files.readAllBytes(file)).isEqualTo(blob);
+        }
     }
 }

@@ -316,7 +316,8 @@ class InlineVerificationIT {
 
     @Test
     void verificationsAbandonedAtTheBudgetFreeTheirThreadsForTheNextAdmission() throws Exception {
-        Duration budget = Duration.ofSeconds(1);
+        // Enough for a cold verification on a loaded machine; the stuck ones take all of it.
+        Duration budget = Duration.ofSeconds(5);
         start(InlineVerify.CLUSTER, budget);
         ExecutorService clients = Executors.newFixedThreadPool(InlineVerifier.THREADS);
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -332,7 +333,7 @@ class InlineVerificationIT {
                     }
                 }, clients));
             }
-            assertThat(stuck).allSatisfy(f -> assertThat(f.get(10, TimeUnit.SECONDS).path("status").path("message")
+            assertThat(stuck).allSatisfy(f -> assertThat(f.get(30, TimeUnit.SECONDS).path("status").path("message")
                     .asString()).contains("TIMED_OUT"));
 
             JsonNode next = post(clusterCache(signed), true);

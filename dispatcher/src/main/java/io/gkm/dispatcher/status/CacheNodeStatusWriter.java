@@ -18,6 +18,7 @@ import io.gkm.schemas.ResourceKey;
 import io.gkm.schemas.event.InstallOutcome;
 import io.gkm.schemas.event.InstallResult;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -32,11 +33,13 @@ import java.util.function.Supplier;
  * itself comes from {@link StatusProjection}. The calls it makes are
  * {@link DispatcherPermissions#DISPATCHER}.
  *
- * <p>Errors: an API server that cannot be reached, is overloaded (429), fails (5xx), or a write
- * that lost a race (409: someone else changed the object, or created it first) is retried with
- * the batch ({@link RetriableStageException}); being refused (401, 403), GKM's CRDs missing (404)
- * or an invalid object (400, 422) is an {@link IllegalStateException} naming what to fix, which
- * the stage loop dead-letters with an audit event, so one bad result does not stall the rest.
+ * <p>Errors: an API server that cannot be reached, is overloaded (429), fails (5xx), a write that
+ * lost a race (409: someone else changed the object, or created it first), being refused (401,
+ * 403: RBAC not granted yet) or GKM's CRDs missing (404) is retried with the batch
+ * ({@link RetriableStageException}, naming what to fix): a cluster not set up yet is no fault of
+ * the results, which would all be lost if dead-lettered. A namespace gone (404 on create) or an
+ * invalid object (400, 422) is an {@link IllegalStateException}, which the stage loop dead-letters
+ * with an audit event, so one bad result does not stall the rest.
  */
 public final class CacheNodeStatusWriter {
     /** GKM's label on its node objects: the node's name. */
@@ -51,6 +54,9 @@ public final class CacheNodeStatusWriter {
 
     /** Longest one API request may take, well inside a stage transaction. */
     static final int REQUEST_TIMEOUT_MS = 10_000;
+
+    /** Longest one {@link #write} may take: a list, a create and a status update, each up to the request timeout. */
+    public static final Duration LONGEST_WRITE = Duration.ofMillis(3L * REQUEST_TIMEOUT_MS);
 
     private final KubernetesClient client;
     private final Clock clock;
@@ -73,8 +79,9 @@ public final class CacheNodeStatusWriter {
     /**
      * Applies {@code result} to its node's object.
      *
-     * @throws RetriableStageException when the API server is unavailable or the write lost a race
-     * @throws IllegalStateException when the API server refuses for a reason a retry cannot fix
+     * @throws RetriableStageException when the API server is unavailable, the write lost a race, the
+     *     dispatcher lacks permissions or the cluster GKM's CRDs
+     * @throws IllegalStateException when the API server refuses the result for a reason a retry cannot fix
      * @throws IllegalArgumentException when the result's resource key is invalid
      */
     public Written write(InstallResult result) {
@@ -131,16 +138,26 @@ public final class CacheNodeStatusWriter {
     private static RuntimeException failure(KubernetesClientException e, ResourceKey key, InstallResult result) {
         String what = "status of node " + result.getNode() + " for " + key;
         int code = e.getCode();
-        if (code <= 0 || code == 409 || code == 429 || code >= 500) {
-            return new RetriableStageException("cannot write " + what + " yet (HTTP " + code + "): "
-                    + e.getMessage(), e);
+        if (code == 404 && namespaceGone(e)) {
+            return new IllegalStateException("cannot write " + what + " (HTTP 404): namespace " + key.namespace()
+                    + " no longer exists: " + e.getMessage(), e);
         }
         String fix = switch (code) {
             case 401, 403 -> "give the dispatcher " + KubernetesPermissions.describe(DispatcherPermissions.DISPATCHER);
             case 404 -> "install GKM's CRDs (GKMCacheNode, ClusterGKMCacheNode)";
-            default -> "the API server refused the object";
+            case 409 -> "the object changed meanwhile";
+            default -> code <= 0 || code == 429 || code >= 500 ? "the API server is unavailable"
+                    : "the API server refused the object";
         };
-        return new IllegalStateException("cannot write " + what + " (HTTP " + code + "): " + fix + ": "
-                + e.getMessage(), e);
+        String message = "cannot write " + what + " (HTTP " + code + "): " + fix + ": " + e.getMessage();
+        boolean retriable = code <= 0 || code == 401 || code == 403 || code == 404 || code == 409 || code == 429
+                || code >= 500;
+        return retriable ? new RetriableStageException(message, e) : new IllegalStateException(message, e);
+    }
+
+    /** A 404 naming the namespace (a create into one deleted meanwhile), not the resource type. */
+    private static boolean namespaceGone(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getDetails() != null
+                && "namespaces".equals(e.getStatus().getDetails().getKind());
     }
 }

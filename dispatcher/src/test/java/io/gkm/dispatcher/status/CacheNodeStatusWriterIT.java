@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -167,14 +168,48 @@ class CacheNodeStatusWriterIT {
     }
 
     @Test
-    void aRefusalIsReportedWithThePermissionsToGrant() {
+    void aRefusalIsRetriedWithThePermissionsToGrantNotDeadLettered() {
         server.expect().get().withPath("/apis/gkm.io/v1alpha1/clustergkmcachenodes"
                 + "?labelSelector=kubernetes.io%2Fhostname%3Dgpu-a").andReturn(403, "").always();
 
         assertThatThrownBy(() -> writer.write(result(InstallOutcome.INSTALLED, CLUSTER_KEY, "gpu-a", DIGEST, null)))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(RetriableStageException.class)
                 .hasMessageContaining("HTTP 403")
                 .hasMessageContaining("list and create on gkmcachenodes and clustergkmcachenodes of gkm.io");
+    }
+
+    @Test
+    void missingCrdsAreRetriedWithTheCrdsToInstallNotDeadLettered() {
+        server.expect().get().withPath("/apis/gkm.io/v1alpha1/namespaces/team-a/gkmcachenodes"
+                + "?labelSelector=kubernetes.io%2Fhostname%3Dgpu-a").andReturn(404, "").always();
+
+        assertThatThrownBy(() -> writer.write(result(InstallOutcome.INSTALLED, KEY, "gpu-a", DIGEST, null)))
+                .isInstanceOf(RetriableStageException.class)
+                .hasMessageContaining("HTTP 404")
+                .hasMessageContaining("install GKM's CRDs (GKMCacheNode, ClusterGKMCacheNode)");
+    }
+
+    @Test
+    void aCreateIntoANamespaceDeletedMeanwhileIsNotRetried() {
+        server.expect().post().withPath("/apis/gkm.io/v1alpha1/namespaces/team-a/gkmcachenodes")
+                .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound")
+                        .withMessage("namespaces \"team-a\" not found")
+                        .withNewDetails().withName("team-a").withKind("namespaces").endDetails().build())
+                .once();
+
+        assertThatThrownBy(() -> writer.write(result(InstallOutcome.INSTALLED, KEY, "gpu-a", DIGEST, null)))
+                .isNotInstanceOf(RetriableStageException.class).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("namespace team-a no longer exists");
+    }
+
+    @Test
+    void anInvalidObjectIsNotRetried() {
+        server.expect().put().withPath("/apis/gkm.io/v1alpha1/namespaces/team-a/gkmcachenodes/gpu-a/status")
+                .andReturn(422, "").once();
+
+        assertThatThrownBy(() -> writer.write(result(InstallOutcome.INSTALLED, KEY, "gpu-a", DIGEST, null)))
+                .isNotInstanceOf(RetriableStageException.class).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("HTTP 422").hasMessageContaining("the API server refused the object");
     }
 
     @Test

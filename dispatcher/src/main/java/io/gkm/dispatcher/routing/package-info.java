@@ -26,20 +26,25 @@
  *       that cannot name a pull or a folder): dead-lettered by the stage loop.</li>
  * </ul>
  *
- * <p>The views are read apart from the stage's transaction; the stage brings them up to their
- * topics' ends before each decision that reads them ({@code CurrentViews}), so a decision sees
- * every node report and state record committed before it. One instance thereby sees a node report
- * and a verdict in either order, in one batch or two. Races left open:
+ * <p>The views are read apart from the stage's transaction, committed records only; the stage takes
+ * one record a transaction and brings the views up to their topics' ends before each decision that
+ * reads them ({@code CurrentViews}), so a decision sees every node report and state record
+ * committed before it, its own previous decisions' included. One instance thereby sees a node
+ * report and a verdict, two verdicts of one resource, or a verdict and the deletion after it, in
+ * the order it handles them. (With batches of many records a decision would not see the state
+ * written earlier in its own open transaction: a deletion after a verdict of the same batch would
+ * send no REMOVE, a repeated verdict its jobs twice.) Races left open:
  * <ol>
  *   <li>with several instances, a node's first report committed while another instance's
  *       transaction holding a verdict is still open, and handled before it commits: neither
  *       decision sees the other, and the node gets that cache at its next change of GPUs or by a
  *       replay;</li>
- *   <li>two reports of a new node, or two verdicts of one digest, close together (one batch, or
- *       two instances) both give the jobs (the node-consumer answers ALREADY_PRESENT);</li>
- *   <li>a verdict and a deletion of one resource come on two topics: a deletion handled before the
- *       verdict that precedes it is undone by it, and the cache installed again; a verdict carries
- *       no uid to tell it from a re-created resource of the same name;</li>
+ *   <li>two reports of a new node, or two verdicts of one digest, handled by two instances at
+ *       once both give the jobs (the node-consumer answers ALREADY_PRESENT);</li>
+ *   <li>a verdict and a deletion of one resource come on two topics, whose records the stage may
+ *       take in another order than they were written: a deletion handled before the verdict that
+ *       precedes it is undone by it, and the cache installed again; a verdict carries no uid to
+ *       tell it from a re-created resource of the same name;</li>
  *   <li>a node that no longer has a GPU for a cache it was given is sent no REMOVE (its files stay
  *       until the cache is deleted, and that REMOVE reaches only nodes that can still use the
  *       cache); a node back with the same name and GPUs but an empty disk is not sent its caches

@@ -15,6 +15,10 @@ import java.util.Objects;
  * reports, deletions), so that a node report committed before a verdict is handled, or a verdict
  * committed before a node report is handled, is seen by it. The edge in front of the pure
  * decision; what it cannot close is in the routing package documentation.
+ *
+ * <p>A view that stopped (its topic gone, the broker refusing it) is no fault of the record: the
+ * batch is retried, not dead-lettered, and {@link DispatcherStage#throwIfFailed} stops the command
+ * with the view's reason.
  */
 final class CurrentViews implements StageHandler {
     /** Longest wait for the views: two broker round trips and a fetch, well inside a transaction. */
@@ -40,6 +44,8 @@ final class CurrentViews implements StageHandler {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RetriableStageException("interrupted while bringing the views up to date", e);
+            } catch (IllegalStateException e) {
+                throw new RetriableStageException(e.getMessage(), e);
             }
         }
         return decision.decide(inbound);

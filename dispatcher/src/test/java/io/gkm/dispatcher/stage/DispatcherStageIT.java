@@ -9,10 +9,12 @@ import static io.gkm.dispatcher.routing.Events.node;
 import static io.gkm.dispatcher.routing.Events.verdict;
 import static io.gkm.dispatcher.routing.Events.verified;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.gkm.core.cache.CacheLayout;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.kafka.TopicAdmin;
 import io.gkm.core.stage.Emitter;
@@ -21,6 +23,7 @@ import io.gkm.core.stage.StageLoop;
 import io.gkm.core.stage.StageSpec;
 import io.gkm.dispatcher.routing.DispatchHandler;
 import io.gkm.dispatcher.status.StatusHandler;
+import io.gkm.dispatcher.view.DispatchViews;
 import io.gkm.ingest.model.ClusterGKMCacheNode;
 import io.gkm.ingest.model.GKMCacheNode;
 import io.gkm.schemas.EventCodec;
@@ -39,12 +42,14 @@ import io.gkm.testkit.TopicContents;
 import io.gkm.testkit.WithKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -223,6 +228,69 @@ class DispatcherStageIT {
             awaitConsumed(kafka, topics, topics.nodes());
             assertThat(jobs(kafka, topics, "gpu-a", 3, restarted)).as("a repeated report gets nothing again")
                     .hasSize(3);
+        }
+    }
+
+    @Test
+    void aVerdictRepeatedInOneBatchIsDispatchedOnceAsTheSecondDecisionSeesTheFirstsState(KafkaCluster kafka)
+            throws InterruptedException {
+        Topics topics = topics(kafka);
+        report(kafka, topics, node("c1", "gpu-a", gpu("hip", "gfx90a", 64)));
+        try (DispatcherStage stage = start(kafka, topics, "it-1")) {
+            awaitAudits(kafka, topics, DispatchHandler.NOTHING_TO_DISPATCH, 1);
+            // One transaction: the stage reads both at once, as one poll of up to 500 records would take them.
+            Emitter verifier = new Emitter("verifier", "c1", "it", new Topics(), CODEC, Clock.systemUTC());
+            try (KafkaProducer<String, byte[]> producer = clients(kafka).transactionalProducer(
+                    kafka.uniqueName("it-verifier"), 30_000)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                for (int i = 0; i < 2; i++) {
+                    producer.send(verifier.chainStart(new Outbound(topics.verifications(), KEY,
+                            verified(KEY, IMAGE, ROCM_GFX90A))));
+                }
+                producer.commitTransaction();
+            }
+
+            await().atMost(WAIT).until(() -> stage.failure().isPresent()
+                    || audits(kafka, topics).stream().filter(a -> KEY.equals(a.getResourceKey())).count() >= 2);
+            assertThat(audits(kafka, topics)).filteredOn(a -> KEY.equals(a.getResourceKey()))
+                    .extracting(AuditEvent::getOutcome)
+                    .containsExactly(DispatchHandler.DISPATCHED, DispatchHandler.UNCHANGED);
+            assertThat(jobs(kafka, topics, "gpu-a", 1, stage)).singleElement()
+                    .satisfies(j -> assertThat(j.getAction()).isEqualTo(JobAction.INSTALL));
+        }
+    }
+
+    @Test
+    void aViewThatStoppedHoldsTheRecordsBackInsteadOfDeadLetteringThemAndTheStageReportsItsReason(
+            KafkaCluster kafka) throws InterruptedException {
+        Topics topics = new Topics(kafka.uniqueName("d") + ".", 2, (short) 1);
+        new TopicAdmin(kafka.admin()).create(topics.pipelineTopics().stream()
+                .filter(t -> !t.name().equals(topics.dispatcherState())).toList());
+        KafkaClientFactory clients = clients(kafka);
+        DispatchViews views = DispatchViews.start(clients, topics, "it-1");
+        await().atMost(WAIT).until(() -> views.failure().isPresent());
+        report(kafka, topics, node("c1", "gpu-a", gpu("hip", "gfx90a", 64)));
+        send(kafka, "verifier", topics.verifications(), KEY, verified(KEY, IMAGE, ROCM_GFX90A));
+        send(kafka, "ingest", topics.resources(), KEY, deleted(KEY, "team-a", "vector-add"));
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        StageSpec spec = new StageSpec(DispatchHandler.STAGE, "c1", "it-1", DispatchHandler.inputs(topics));
+        try (DispatcherStage stage = DispatcherStage.start(spec, timing(), clients, topics, registry,
+                new CacheLayout(Path.of(CacheLayout.DEFAULT_ROOT)), views)) {
+            await().atMost(WAIT).until(() -> !read(kafka, topics.dlq()).isEmpty()
+                    || registry.counter("gkm.stage.transactions.aborted", "stage", DispatchHandler.STAGE).count() >= 3);
+
+            assertThat(read(kafka, topics.dlq())).as("nothing dead-lettered").isEmpty();
+            assertThat(kafka.admin().listConsumerGroupOffsets(topics.prefix() + DispatchHandler.STAGE)
+                    .partitionsToOffsetAndMetadata().get().values()).as("nothing committed, so nothing lost")
+                    .allSatisfy(o -> assertThat(o).isNull());
+            assertThat(stage.failure()).get().extracting(Throwable::getMessage).asString()
+                    .contains("view of " + topics.dispatcherState() + " stopped",
+                            "does not exist; create it: gkm topics create");
+            assertThatThrownBy(stage::throwIfFailed).hasMessageContaining("does not exist; create it");
+        } catch (ExecutionException e) {
+            throw new AssertionError(e);
         }
     }
 

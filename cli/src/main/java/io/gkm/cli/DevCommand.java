@@ -3,6 +3,7 @@ package io.gkm.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.gkm.audit.stage.AuditLedgerStage;
+import io.gkm.core.cache.CacheLayout;
 import io.gkm.core.stage.StageSpec;
 import io.gkm.dispatcher.DispatcherSettings;
 import io.gkm.dispatcher.routing.DispatchHandler;
@@ -102,9 +103,7 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
                  StageLoop verifier = policies.map(p -> VerifierCommand.start(config, p, clients, topics, registry))
                          .orElse(null);
                  AuditLedgerStage ledger = AuditLedgerStage.of(config, clients, topics, registry);
-                 DispatcherStage dispatcher = DispatcherStage.start(StageSpec.of(config, DispatchHandler.STAGE,
-                         DispatchHandler.inputs(topics)), timing, config.get(DispatcherSettings.CATCH_UP_TIMEOUT), clients,
-                         topics, registry);
+                 DispatcherStage dispatcher = startDispatcher(config, node, timing, clients, topics, registry);
                  KubernetesClient statusClient = cluster.filter(c -> config.get(DispatcherSettings.STATUS))
                          .map(c -> new KubernetesClientBuilder().withConfig(CacheNodeStatusWriter.clientConfig(c.config()))
                                  .build()).orElse(null);
@@ -161,6 +160,19 @@ final class DevCommand extends ConfiguredCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The dispatcher; with a node-consumer of dev's own, its jobs name folders under that
+     * node-consumer's GKM_CACHE_DIR, which refuses any other target path.
+     */
+    private static DispatcherStage startDispatcher(GkmConfig config, boolean node, StageLoop.Timing timing,
+            KafkaClientFactory clients, Topics topics, PrometheusMeterRegistry registry) throws InterruptedException {
+        StageSpec spec = StageSpec.of(config, DispatchHandler.STAGE, DispatchHandler.inputs(topics));
+        Duration catchUp = config.get(DispatcherSettings.CATCH_UP_TIMEOUT);
+        return node ? DispatcherStage.start(spec, timing, catchUp, clients, topics, registry,
+                new CacheLayout(config.get(NodeConsumerSettings.CACHE_DIR)))
+                : DispatcherStage.start(spec, timing, catchUp, clients, topics, registry);
     }
 
     /** This machine's node-consumer (GKM_NODE_NAME, GKM_SYSFS_ROOT, GKM_CACHE_DIR), with its jobs topic. */

@@ -1,10 +1,21 @@
 package io.gkm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.gkm.cli.demo.SimulatedNode;
+import io.gkm.core.kafka.KafkaClientFactory;
+import io.gkm.core.stage.Emitter;
+import io.gkm.core.stage.Outbound;
 import io.gkm.schemas.EventCodec;
+import io.gkm.schemas.Topics;
 import io.gkm.schemas.event.AdmissionEvent;
+import io.gkm.schemas.event.CacheTarget;
 import io.gkm.schemas.event.Decision;
+import io.gkm.schemas.event.InstallJob;
+import io.gkm.schemas.event.SignatureFormat;
+import io.gkm.schemas.event.Verdict;
+import io.gkm.schemas.event.VerificationResult;
 import io.gkm.testkit.TopicContents;
 import io.gkm.verifier.sandbox.SigningIdentity;
 import java.io.PrintWriter;
@@ -15,12 +26,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -105,6 +119,46 @@ class GkmDevIT {
             assertThat(Files.readAllBytes(cert)).isEqualTo(certificate);
         } finally {
             assertThat(again.stop(Duration.ofSeconds(60))).isTrue();
+        }
+    }
+
+    @Test
+    void devsDispatcherNamesFoldersUnderItsOwnNodeConsumersCacheDir() throws Exception {
+        int kafkaPort = GkmProcess.freePort();
+        SimulatedNode node = SimulatedNode.COMPATIBLE;
+        Path caches = dataDir.resolve("node-caches");
+        GkmProcess dev = startDev(kafkaPort, GkmProcess.freePort(), GkmProcess.freePort(), Map.of(
+                "GKM_NODE_NAME", node.name(),
+                "GKM_SYSFS_ROOT", node.writeSysfs(dataDir.resolve("sys")).toString(),
+                "GKM_CACHE_DIR", caches.toString()));
+        try {
+            assertThat(dev.startup()).anyMatch(l -> l.startsWith("node      " + node.name() + ": ")
+                    && l.endsWith("caches in " + caches));
+            String bootstrap = "127.0.0.1:" + kafkaPort;
+            String key = "local/team-a/GKMCache/vector-add";
+            String digest = "sha256:" + "ab".repeat(32);
+            VerificationResult verified = VerificationResult.newBuilder().setVerdict(Verdict.VERIFIED)
+                    .setResourceKey(key).setImage("127.0.0.1:1/gkm/vector-add-cache:rocm").setImageDigest(digest)
+                    .setSignatureFormat(SignatureFormat.COSIGN_V3).setPolicyName("gkm-cosign-v3")
+                    .setCacheTargets(List.of(new CacheTarget("hip", "gfx90a", 64)))
+                    .setReasons(List.of("signature verified")).setVerifiedAt(Instant.now()).build();
+            Emitter verifier = new Emitter("verifier", "local", "it", new Topics(), EventCodec.INSTANCE,
+                    Clock.systemUTC());
+            // Before or after the dispatcher has the node's report: either way the node gets the job.
+            try (KafkaProducer<String, byte[]> producer = new KafkaClientFactory(bootstrap, Map.of())
+                    .producer("gkm-dev-it")) {
+                producer.send(verifier.chainStart(new Outbound("gkm.verifications", key, verified))).get();
+            }
+
+            String jobs = new Topics().jobs("local", node.name());
+            Map<String, Object> reader = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            await().atMost(Duration.ofSeconds(60)).until(() -> !TopicContents.readAll(reader, jobs).isEmpty());
+            InstallJob job = EventCodec.INSTANCE.decode(jobs, TopicContents.readAll(reader, jobs).get(0).value(),
+                    InstallJob.class);
+            assertThat(job.getTargetPath()).isEqualTo(caches.resolve("team-a/vector-add/" + digest).toString());
+        } finally {
+            assertThat(dev.stop(Duration.ofSeconds(60))).isTrue();
         }
     }
 

@@ -29,7 +29,10 @@
  * <p>The views are read apart from the stage's transaction, committed records only; the stage takes
  * one record a transaction and brings the views up to their topics' ends before each decision that
  * reads them ({@code CurrentViews}), so a decision sees every node report and state record
- * committed before it, its own previous decisions' included. One instance thereby sees a node
+ * committed before it, its own previous decisions' included (the state view waits past open
+ * transactions: a commit returns before the broker has marked the records committed; a crashed
+ * instance's open transaction thereby holds decisions back until the broker aborts it, at
+ * GKM_STAGE_TRANSACTION_TIMEOUT, the batch retried meanwhile). One instance thereby sees a node
  * report and a verdict, two verdicts of one resource, or a verdict and the deletion after it, in
  * the order it handles them. (With batches of many records a decision would not see the state
  * written earlier in its own open transaction: a deletion after a verdict of the same batch would

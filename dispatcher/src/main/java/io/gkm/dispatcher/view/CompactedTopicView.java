@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kept up to date on its own, it may lag its topic by a poll; {@link #requestCurrent} brings it
  * up to the topic's end first, for a decision that must see everything committed before it.
+ * Where that end lies, see {@link #start}.
  *
  * <p>A record that cannot be decoded is logged with its offset and skipped: the view goes on,
  * and the record keeps the value its key had before. (The DLQ belongs to the stage loop, which
@@ -64,6 +65,8 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final AtomicLong skipped = new AtomicLong();
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** Where the end offsets a request must reach come from: the consumer itself, or one reading uncommitted. */
+    private final KafkaConsumer<byte[], byte[]> ends;
     private volatile boolean closing;
 
     /**
@@ -71,10 +74,15 @@ public final class CompactedTopicView<V> implements AutoCloseable {
      *
      * @param valueOf the value a key takes from a decoded event, or from {@code null} (a tombstone);
      *     empty removes the key
+     * @param pastOpenTransactions whether a request waits for the topic's high watermark, past the
+     *     transactions open when it is served, instead of its last stable offset. For a topic the
+     *     reader writes itself: a transaction's commit returns before the broker has written its
+     *     markers, so the last stable offset asked for right after may not cover it yet.
      */
     public static <V> CompactedTopicView<V> start(KafkaClientFactory kafka, String clientId, String topic,
-            EventCodec codec, BiFunction<String, SpecificRecord, Optional<V>> valueOf) {
-        CompactedTopicView<V> view = new CompactedTopicView<>(kafka, clientId, topic, codec, valueOf);
+            EventCodec codec, BiFunction<String, SpecificRecord, Optional<V>> valueOf, boolean pastOpenTransactions) {
+        CompactedTopicView<V> view = new CompactedTopicView<>(kafka, clientId, topic, codec, valueOf,
+                pastOpenTransactions);
         Thread t = new Thread(view::run, "gkm-view-" + topic);
         t.setDaemon(true);
         t.start();
@@ -82,7 +90,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     }
 
     private CompactedTopicView(KafkaClientFactory kafka, String clientId, String topic, EventCodec codec,
-            BiFunction<String, SpecificRecord, Optional<V>> valueOf) {
+            BiFunction<String, SpecificRecord, Optional<V>> valueOf, boolean pastOpenTransactions) {
         this.topic = topic;
         this.codec = codec;
         this.valueOf = valueOf;
@@ -92,6 +100,14 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        if (pastOpenTransactions) {
+            // Asks for end offsets only, read_uncommitted: the high watermark.
+            p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + ".end");
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+            this.ends = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } else {
+            this.ends = consumer;
+        }
     }
 
     private record Target(CompletableFuture<Void> done, Map<TopicPartition, Long> end) {
@@ -124,18 +140,21 @@ public final class CompactedTopicView<V> implements AutoCloseable {
             }
         } finally {
             consumer.close(Duration.ZERO);
+            if (ends != consumer) {
+                ends.close(Duration.ZERO);
+            }
             stopped.countDown(); // before the requests are failed: a later one fails itself (requestCurrent)
             waiting.forEach(t -> t.done().completeExceptionally(stoppedReason()));
             requested.forEach(f -> f.completeExceptionally(stoppedReason()));
         }
     }
 
-    /** Gives each new request the end offsets as they are now, under read_committed: all that is decided. */
+    /** Gives each new request the end offsets as they are now (see {@link #start} for which). */
     private void serve(List<TopicPartition> partitions) {
         if (requested.isEmpty()) {
             return;
         }
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        Map<TopicPartition, Long> end = ends.endOffsets(partitions);
         CompletableFuture<Void> f;
         while ((f = requested.poll()) != null) {
             waiting.add(new Target(f, end));

@@ -33,10 +33,13 @@ public final class DispatchViews implements DispatchState, AutoCloseable {
     /** Starts reading both topics from their beginning; {@link #awaitCaughtUp} before deciding anything. */
     public static DispatchViews start(KafkaClientFactory kafka, Topics topics, String instance) {
         CompactedTopicView<NodeInventory> nodes = CompactedTopicView.start(kafka, topics.prefix()
-                + "dispatcher.nodes-view." + instance, topics.nodes(), EventCodec.INSTANCE, DispatchViews::node);
+                + "dispatcher.nodes-view." + instance, topics.nodes(), EventCodec.INSTANCE, DispatchViews::node, false);
+        // The dispatcher decides right after committing its previous decision's state: past open
+        // transactions, so that one is seen (only dispatchers write there, each transaction's
+        // writes right before its commit; a crashed one's open transaction holds requests up to its timeout).
         CompactedTopicView<SpecificRecord> caches = CompactedTopicView.start(kafka, topics.prefix()
                 + "dispatcher.state-view." + instance, topics.dispatcherState(), EventCodec.INSTANCE,
-                DispatchViews::state);
+                DispatchViews::state, true);
         return new DispatchViews(nodes, caches);
     }
 

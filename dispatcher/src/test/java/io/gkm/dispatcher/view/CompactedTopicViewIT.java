@@ -39,7 +39,7 @@ class CompactedTopicViewIT {
 
     private static CompactedTopicView<NodeInventory> view(KafkaCluster kafka, String topic) {
         return CompactedTopicView.start(new KafkaClientFactory(kafka.bootstrapServers(), Map.of()),
-                kafka.uniqueName("it-view"), topic, EventCodec.INSTANCE, DispatchViews::node);
+                kafka.uniqueName("it-view"), topic, EventCodec.INSTANCE, DispatchViews::node, false);
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value)
@@ -66,6 +66,29 @@ class CompactedTopicViewIT {
                 assertThat(view.await(view.requestCurrent(), WAIT)).isTrue();
                 assertThat(view.get("c1/gpu-" + i)).as("report %d, read before the answer", i).isPresent();
             }
+        }
+    }
+
+    @Test
+    void aRequestPastOpenTransactionsWaitsForTheOneOpenWhenServedAndThenHoldsItsRecords(KafkaCluster kafka)
+            throws Exception {
+        String topic = topic(kafka);
+        KafkaClientFactory clients = new KafkaClientFactory(kafka.bootstrapServers(), Map.of());
+        try (KafkaProducer<String, byte[]> producer = clients.transactionalProducer(kafka.uniqueName("it-tx"), 30_000);
+             CompactedTopicView<NodeInventory> view = CompactedTopicView.start(clients, kafka.uniqueName("it-view"),
+                     topic, EventCodec.INSTANCE, DispatchViews::node, true)) {
+            assertThat(view.awaitCaughtUp(WAIT)).isTrue();
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "c1/gpu-a",
+                    report(topic, node("c1", "gpu-a", gpu("hip", "gfx90a", 64))))).get();
+
+            CompletableFuture<Void> request = view.requestCurrent();
+            assertThat(view.await(request, Duration.ofSeconds(1))).as("waits while the transaction is open").isFalse();
+            producer.commitTransaction();
+
+            assertThat(view.await(request, WAIT)).isTrue();
+            assertThat(view.get("c1/gpu-a")).isPresent();
         }
     }
 

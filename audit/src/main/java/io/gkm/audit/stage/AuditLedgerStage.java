@@ -7,6 +7,7 @@ import io.gkm.core.config.GkmConfig;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.stage.Emitter;
 import io.gkm.core.stage.FatalKafkaErrors;
+import io.gkm.core.stage.LoopControl;
 import io.gkm.core.stage.Outbound;
 import io.gkm.core.stage.StageFailedException;
 import io.gkm.core.stage.StageLoop;
@@ -87,10 +88,8 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
     private final Clock clock;
     private final LedgerMetrics metrics;
     private final int maxEntryBytes;
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final LoopControl control = new LoopControl();
     private final CountDownLatch appending = new CountDownLatch(1);
-    private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumerRef = new AtomicReference<>();
     private final AtomicReference<StageFailedException> failure = new AtomicReference<>();
     private final AtomicReference<ChainTail> committedTail = new AtomicReference<>();
     /** Used by the loop thread only. */
@@ -144,8 +143,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
                 timing.maxPollRecords());
              LedgerReader ledger = new LedgerReader(clients, topics.auditLedger(), groupId(topics) + ".tail",
                      timing.transactionTimeout())) {
-            consumerRef.set(consumer);
-            if (stopRequested.getCount() == 0) {
+            if (control.attach(consumer)) {
                 return;
             }
             ledger.requireOnePartition();
@@ -169,14 +167,14 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
             if (producer != null) {
                 producer.close(failure.get() == null ? timing.transactionTimeout() : Duration.ZERO);
             }
-            finished.countDown();
+            control.ended();
         }
     }
 
     private void loop(KafkaConsumer<byte[], byte[]> consumer, LedgerReader ledger) {
         Duration backoff = timing.retryBackoff();
         boolean resyncNeeded = false;
-        while (stopRequested.getCount() > 0) {
+        while (control.running()) {
             long started = System.nanoTime();
             AtomicReference<Exception> sendError = new AtomicReference<>();
             try {
@@ -190,7 +188,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
                 } catch (WakeupException e) {
                     return;
                 }
-                updateLag(consumer);
+                metrics.lag.set(LoopControl.lag(consumer));
                 if (!batch.isEmpty()) {
                     started = System.nanoTime();
                     committedTail.set(append(consumer, batch, sendError));
@@ -212,10 +210,10 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
                 LOG.warn("{}: batch failed, will read the ledger's tail back and retry: {}", STAGE, e.getMessage());
                 closeProducer();
                 resyncNeeded = true;
-                if (pause(backoff)) {
+                if (control.pause(backoff)) {
                     return;
                 }
-                backoff = min(backoff.multipliedBy(2), timing.retryBackoff().multipliedBy(30));
+                backoff = LoopControl.nextBackoff(backoff, timing.retryBackoff());
             }
         }
     }
@@ -345,14 +343,6 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
         }
     }
 
-    private void updateLag(KafkaConsumer<byte[], byte[]> consumer) {
-        long lag = 0;
-        for (TopicPartition tp : consumer.assignment()) {
-            lag += consumer.currentLag(tp).orElse(0);
-        }
-        metrics.lag.set(lag);
-    }
-
     private String reason(RuntimeException fatal) {
         String stage = "stage " + STAGE;
         if (fatal instanceof ProducerFencedException || fatal instanceof InvalidProducerEpochException
@@ -373,20 +363,6 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
         return stage + " stopped on a fatal Kafka error: " + fatal;
     }
 
-    /** Waits for the backoff; true when a stop was requested meanwhile. */
-    private boolean pause(Duration backoff) {
-        try {
-            return stopRequested.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
     /** The tail of the chain as last committed (null before the stage has read it). */
     public ChainTail committedTail() {
         return committedTail.get();
@@ -394,11 +370,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
 
     /** Asks the stage to finish its current transaction and stop; safe from any thread. */
     public void stop() {
-        stopRequested.countDown();
-        KafkaConsumer<byte[], byte[]> consumer = consumerRef.get();
-        if (consumer != null) {
-            consumer.wakeup();
-        }
+        control.stop();
     }
 
     /**
@@ -408,7 +380,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
     public boolean awaitAppending(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (appending.await(50, TimeUnit.MILLISECONDS) || finished.getCount() == 0) {
+            if (appending.await(50, TimeUnit.MILLISECONDS) || control.hasEnded()) {
                 return true;
             }
         }
@@ -417,7 +389,7 @@ public final class AuditLedgerStage implements Runnable, AutoCloseable {
 
     /** Waits until the stage has ended; false on timeout. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return control.awaitEnded(timeout);
     }
 
     /** Why the stage ended, when it ended on its own. */

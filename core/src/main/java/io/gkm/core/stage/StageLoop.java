@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -64,9 +62,7 @@ public final class StageLoop implements Runnable, AutoCloseable {
     private final Emitter emitter;
     private final StageHandler handler;
     private final StageMetrics metrics;
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
-    private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumerRef = new AtomicReference<>();
+    private final LoopControl control = new LoopControl();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     /** Used by the loop thread only; replaced after a Kafka error it cannot abort. */
     private KafkaProducer<String, byte[]> producer;
@@ -94,8 +90,7 @@ public final class StageLoop implements Runnable, AutoCloseable {
     public void run() {
         try (KafkaConsumer<byte[], byte[]> consumer = clients.transactionalConsumer(
                 spec.groupId(topicPrefix), spec.instance(), timing.maxPollRecords())) {
-            consumerRef.set(consumer);
-            if (stopRequested.getCount() == 0) {
+            if (control.attach(consumer)) {
                 return;
             }
             producer = startProducer();
@@ -113,7 +108,7 @@ public final class StageLoop implements Runnable, AutoCloseable {
                 // keeps trying to abort it): the broker or the next instance's initTransactions aborts it.
                 producer.close(failure.get() == null ? timing.transactionTimeout() : Duration.ZERO);
             }
-            finished.countDown();
+            control.ended();
         }
     }
 
@@ -136,14 +131,14 @@ public final class StageLoop implements Runnable, AutoCloseable {
         // once; a second in a row stops the stage, so two instances sharing an id do not fence each
         // other for ever, and a batch that never fits is not retried for ever.
         boolean lastTimedOut = false;
-        while (stopRequested.getCount() > 0) {
+        while (control.running()) {
             ConsumerRecords<byte[], byte[]> batch;
             try {
                 batch = consumer.poll(timing.pollTimeout());
             } catch (WakeupException e) {
                 return;
             }
-            updateLag(consumer);
+            metrics.lag.set(LoopControl.lag(consumer));
             if (batch.isEmpty()) {
                 continue;
             }
@@ -173,10 +168,10 @@ public final class StageLoop implements Runnable, AutoCloseable {
                     }
                     abortAndRewind(consumer, batch, e, e.getMessage());
                 }
-                if (pause(backoff)) {
+                if (control.pause(backoff)) {
                     return;
                 }
-                backoff = min(backoff.multipliedBy(2), timing.retryBackoff().multipliedBy(30));
+                backoff = LoopControl.nextBackoff(backoff, timing.retryBackoff());
             }
         }
     }
@@ -289,40 +284,14 @@ public final class StageLoop implements Runnable, AutoCloseable {
         LOG.warn("{}: batch of {} records aborted, will retry: {}", spec.name(), batch.count(), reason);
     }
 
-    private void updateLag(KafkaConsumer<byte[], byte[]> consumer) {
-        long lag = 0;
-        for (TopicPartition tp : consumer.assignment()) {
-            lag += consumer.currentLag(tp).orElse(0);
-        }
-        metrics.lag.set(lag);
-    }
-
-    /** Waits for the backoff; true when a stop was requested meanwhile. */
-    private boolean pause(Duration backoff) {
-        try {
-            return stopRequested.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
     /** Asks the loop to finish its current transaction and stop; safe from any thread. */
     public void stop() {
-        stopRequested.countDown();
-        KafkaConsumer<byte[], byte[]> consumer = consumerRef.get();
-        if (consumer != null) {
-            consumer.wakeup();
-        }
+        control.stop();
     }
 
     /** Waits until the loop has ended; false on timeout. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return control.awaitEnded(timeout);
     }
 
     /** Why the loop ended, when it ended on its own. */

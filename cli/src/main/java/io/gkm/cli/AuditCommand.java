@@ -10,7 +10,6 @@ import io.gkm.core.config.Setting;
 import io.gkm.core.config.Settings;
 import io.gkm.core.kafka.KafkaClientFactory;
 import io.gkm.core.metrics.MetricsServer;
-import io.gkm.core.stage.StageFailedException;
 import io.gkm.schemas.EventCodec;
 import io.gkm.schemas.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,13 +39,6 @@ final class AuditCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** Ends the command with the reason of a stage that stopped on its own. */
-    private static void throwIfFailed(Optional<StageFailedException> failure) {
-        failure.ifPresent(f -> {
-            throw f;
-        });
     }
 
     /**
@@ -100,14 +92,14 @@ final class AuditCommand implements Runnable {
                         return 0;
                     }
                 }
-                throwIfFailed(stage.failure());
+                StageCommands.throwIfFailed(stage.failure());
                 try (MetricsServer metrics = StageCommands.startMetrics(config, registry)) {
                     out.printf("audit     %s -> %s after sequence %d (transactional id %s, group %s)%n",
                             topics.audit(), topics.auditLedger(), stage.committedTail().sequence(),
                             AuditLedgerStage.transactionalId(topics), AuditLedgerStage.groupId(topics));
                     StageCommands.printReady(out, config, topics, metrics);
                     while (!stop.await(StageCommands.FAILURE_CHECK)) {
-                        throwIfFailed(stage.failure());
+                        StageCommands.throwIfFailed(stage.failure());
                     }
                     out.println("stopping");
                     out.flush();

@@ -59,7 +59,11 @@ final class StageCommands {
     }
     /** Ends the command with the reason of a stage that stopped on its own. */
     static void throwIfFailed(StageLoop stage) {
-        Optional<Throwable> failure = stage.failure();
+        throwIfFailed(stage.failure());
+    }
+
+    /** Ends the command with {@code failure}, the reason a stage stopped on its own, if there is one. */
+    static void throwIfFailed(Optional<? extends Throwable> failure) {
         if (failure.isPresent()) {
             throw failure.get() instanceof RuntimeException e ? e
                     : new IllegalStateException(failure.get().getMessage(), failure.get());

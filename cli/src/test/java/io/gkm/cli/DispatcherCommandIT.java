@@ -29,7 +29,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,7 +69,7 @@ class DispatcherCommandIT {
         int metricsPort = GkmProcess.freePort();
 
         GkmProcess dispatcher = GkmProcess.start(List.of("dispatcher"), Map.of(
-                "KUBECONFIG", kubeconfig().toString(),
+                "KUBECONFIG", Kubeconfig.forMockServer(dir, client).toString(),
                 "GKM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "GKM_TOPIC_PREFIX", prefix,
                 "GKM_CLUSTER", "it",
@@ -165,26 +164,5 @@ class DispatcherCommandIT {
             producer.send(other.chainStart(new Outbound(topic, key, event)));
             producer.flush();
         }
-    }
-
-    private Path kubeconfig() throws Exception {
-        return Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                users:
-                - name: it
-                  user:
-                    token: not-checked
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: it
-                current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl()));
     }
 }

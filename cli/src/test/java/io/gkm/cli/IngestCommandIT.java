@@ -49,7 +49,7 @@ class IngestCommandIT {
         Path policies = Fixtures.path("gkm/config/kyverno/policies");
         int webhookPort = GkmProcess.freePort();
         GkmProcess ingest = GkmProcess.start(List.of("ingest"), Map.of(
-                "KUBECONFIG", kubeconfig().toString(),
+                "KUBECONFIG", Kubeconfig.forMockServer(dir, client).toString(),
                 "GKM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "GKM_TOPIC_PREFIX", prefix,
                 "GKM_CLUSTER", "it",
@@ -97,7 +97,7 @@ class IngestCommandIT {
     void ingestRefusesToStartWithoutPoliciesWhileItVerifiesClusterGkmCachesInline() throws Exception {
         DevTls.Pair tls = DevTls.inDirectory(dir.resolve("tls"), Clock.systemUTC());
         CommandLine cl = Gkm.commandLine(Map.of(
-                "KUBECONFIG", kubeconfig().toString(),
+                "KUBECONFIG", Kubeconfig.forMockServer(dir, client).toString(),
                 "GKM_WEBHOOK_TLS_CERT", tls.cert().toString(),
                 "GKM_WEBHOOK_TLS_KEY", tls.key().toString()));
         StringWriter err = new StringWriter();
@@ -108,27 +108,6 @@ class IngestCommandIT {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("GKM_POLICIES (--policies): not set; GKM_INLINE_VERIFY=cluster has the "
                 + "webhook verify ClusterGKMCaches with these Kyverno policies", "or set GKM_INLINE_VERIFY=off");
-    }
-
-    private Path kubeconfig() throws Exception {
-        return Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                users:
-                - name: it
-                  user:
-                    token: not-checked
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: it
-                current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl()));
     }
 
     private GKMCache example() throws Exception {

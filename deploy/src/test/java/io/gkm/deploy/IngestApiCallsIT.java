@@ -13,6 +13,7 @@ import io.gkm.ingest.watch.KubernetesPermissions;
 import io.gkm.ingest.watch.LeaderElectedWatches;
 import io.gkm.ingest.watch.WatchScope;
 import io.gkm.ingest.watch.Watches;
+import io.gkm.testkit.RbacVerbs;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +37,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @EnableKubernetesMockClient(crud = true, https = false)
 class IngestApiCallsIT {
     /** {@code /apis/<group>/<version>[/namespaces/<ns>]/<resource>[/<name>[/<subresource>]]}. */
-    private static final Pattern API_PATH = Pattern.compile(
-            "/apis/([^/]+)/[^/]+(?:/namespaces/[^/]+)?/([^/]+)(/[^/]+)?(/[^/]+)?");
     private static final Pattern LEASE_PATH = Pattern.compile("/apis/coordination\\.k8s\\.io/[^/]+/namespaces/([^/]+)/leases");
     private static final String LEASE_NAMESPACE = "gkm-system";
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -82,17 +81,6 @@ class IngestApiCallsIT {
                 .containsExactly(LEASE_NAMESPACE);
     }
 
-    @Test
-    void requestsTranslateIntoRbacVerbsAsTheApiServerAuthorisesThem() {
-        assertThat(verb("GET", "/apis/gkm.io/v1alpha1/gkmcaches?resourceVersion=0")).isEqualTo("gkm.io/gkmcaches:list");
-        assertThat(verb("GET", "/apis/gkm.io/v1alpha1/namespaces/a/gkmcaches?allowWatchBookmarks=true&watch=true"))
-                .isEqualTo("gkm.io/gkmcaches:watch");
-        assertThat(verb("GET", "/apis/gkm.io/v1alpha1/namespaces/a/gkmcaches/x")).isEqualTo("gkm.io/gkmcaches:get");
-        assertThat(verb("PATCH", "/apis/gkm.io/v1alpha1/clustergkmcaches/x/status"))
-                .isEqualTo("gkm.io/clustergkmcaches/status:patch");
-        assertThat(verb("DELETE", "/apis/gkm.io/v1alpha1/clustergkmcaches")).isEqualTo("gkm.io/clustergkmcaches:deletecollection");
-    }
-
     /** RBAC rules as {@code group/resource:verb} triples. */
     static Set<String> triples(List<KubernetesPermissions.Rule> rules) {
         Set<String> triples = new TreeSet<>();
@@ -119,28 +107,6 @@ class IngestApiCallsIT {
     }
 
     private static String verb(RecordedRequest request) {
-        return verb(request.getMethod(), request.getPath());
-    }
-
-    /** {@code group/resource[/subresource]:verb}, the way the API server's RBAC authoriser names the request. */
-    static String verb(String method, String pathAndQuery) {
-        URI uri = URI.create(pathAndQuery);
-        String path = uri.getPath();
-        String query = uri.getQuery() == null ? "" : uri.getQuery();
-        Matcher m = API_PATH.matcher(path);
-        if (!m.matches()) {
-            return method + " " + path; // not a resource request: fails the comparison, naming itself
-        }
-        String resource = m.group(2) + (m.group(4) == null ? "" : m.group(4));
-        boolean named = m.group(3) != null;
-        String verb = switch (method) {
-            case "GET" -> query.contains("watch=true") ? "watch" : named ? "get" : "list";
-            case "POST" -> "create";
-            case "PUT" -> "update";
-            case "PATCH" -> "patch";
-            case "DELETE" -> named ? "delete" : "deletecollection";
-            default -> method;
-        };
-        return m.group(1) + "/" + resource + ":" + verb;
+        return RbacVerbs.of(request.getMethod(), request.getPath());
     }
 }

@@ -18,7 +18,7 @@ import io.gkm.ingest.model.GKMCacheNode;
 import io.gkm.ingest.model.GKMCacheNodeStatus;
 import io.gkm.ingest.watch.KubernetesPermissions;
 import io.gkm.schemas.event.InstallOutcome;
-import java.net.URI;
+import io.gkm.testkit.RbacVerbs;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,8 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +34,6 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true, https = false)
 class CacheNodeStatusWriterIT {
     /** {@code /apis/<group>/<version>[/namespaces/<ns>]/<resource>[/<name>[/<subresource>]]}. */
-    private static final Pattern API_PATH = Pattern.compile(
-            "/apis/([^/]+)/[^/]+(?:/namespaces/[^/]+)?/([^/]+)(/[^/]+)?(/[^/]+)?");
     private static final String KEY = "c1/team-a/GKMCache/vector-add";
     private static final String CLUSTER_KEY = "c1/_cluster/ClusterGKMCache/flash-attn";
 
@@ -137,7 +133,7 @@ class CacheNodeStatusWriterIT {
         Set<String> made = new TreeSet<>();
         RecordedRequest request;
         while ((request = server.takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
-            made.add(verb(request.getMethod(), request.getPath()));
+            made.add(RbacVerbs.of(request.getMethod(), request.getPath()));
         }
         Set<String> listed = new TreeSet<>();
         for (KubernetesPermissions.Rule r : DispatcherPermissions.DISPATCHER) {
@@ -223,26 +219,5 @@ class CacheNodeStatusWriterIT {
 
         assertThatThrownBy(() -> writer.write(result(InstallOutcome.INSTALLED, KEY, "gpu-a", DIGEST, null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("2 GKMCacheNodes in namespace team-a");
-    }
-
-    /** {@code group/resource[/subresource]:verb}, as the API server's RBAC authoriser names the request. */
-    private static String verb(String method, String pathAndQuery) {
-        URI uri = URI.create(pathAndQuery);
-        String query = uri.getQuery() == null ? "" : uri.getQuery();
-        Matcher m = API_PATH.matcher(uri.getPath());
-        if (!m.matches()) {
-            return method + " " + uri.getPath();
-        }
-        String resource = m.group(2) + (m.group(4) == null ? "" : m.group(4));
-        boolean named = m.group(3) != null;
-        String verb = switch (method) {
-            case "GET" -> query.contains("watch=true") ? "watch" : named ? "get" : "list";
-            case "POST" -> "create";
-            case "PUT" -> "update";
-            case "PATCH" -> "patch";
-            case "DELETE" -> named ? "delete" : "deletecollection";
-            default -> method;
-        };
-        return m.group(1) + "/" + resource + ":" + verb;
     }
 }
